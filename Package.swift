@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Chorus",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chorus", targets: ["chorus"])
+    ],
+    targets: [
+        // C libraries from Debian, one system library target each.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2"),
+        .systemLibrary(name: "CWebSockets", pkgConfig: "libwebsockets"),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium"),
+
+        // Byte layer and wire formats: pure, no I/O.
+        .target(name: "Wire"),
+        .target(name: "RTP", dependencies: ["Wire"]),
+        .target(name: "RTCP", dependencies: ["Wire"]),
+        .target(name: "STUN", dependencies: ["Wire", "Crypto"]),
+        .target(name: "SDP"),
+
+        // Wrappers of the C libraries and the protocols built on them.
+        .target(name: "Crypto", dependencies: ["COpenSSL"]),
+        .target(name: "DTLS", dependencies: ["Crypto", "Wire"]),
+        .target(name: "SRTP", dependencies: ["CSRTP"]),
+        .target(name: "ICE", dependencies: ["STUN", "Wire"]),
+
+        // Media plane, control plane, executable.
+        .target(name: "Transport", dependencies: ["Wire"]),
+        .target(name: "SFU", dependencies: ["Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto", "Transport"]),
+        .target(name: "HTTPServer", dependencies: ["CWebSockets"]),
+        .target(name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer"]),
+        .executableTarget(name: "chorus", dependencies: ["Signaling", "SFU", "Crypto"]),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
+        .testTarget(name: "RTCPTests", dependencies: ["RTCP", "Wire"]),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Crypto"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "DTLS", "SRTP"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Crypto"]),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP", "SDP"]),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Crypto"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
