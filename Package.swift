@@ -13,6 +13,8 @@ let package = Package(
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2"),
         .systemLibrary(name: "CWebSockets", pkgConfig: "libwebsockets"),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium"),
+        // Linux system calls and structs that Swift's Glibc module does not expose.
+        .target(name: "CLinuxShim"),
 
         // Byte layer and wire formats: pure, no I/O.
         .target(name: "Wire"),
@@ -28,7 +30,7 @@ let package = Package(
         .target(name: "ICE", dependencies: ["STUN", "Wire"]),
 
         // Media plane, control plane, executable.
-        .target(name: "Transport", dependencies: ["Wire"]),
+        .target(name: "Transport", dependencies: ["Wire", "CLinuxShim"]),
         .target(name: "SFU", dependencies: ["Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto", "Transport"]),
         .target(name: "HTTPServer", dependencies: ["CWebSockets"]),
         .target(name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer"]),
@@ -40,7 +42,8 @@ let package = Package(
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Crypto"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "DTLS", "SRTP"]),
-        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Crypto"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Crypto", "Wire"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP", "SDP"]),
         .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Crypto"]),
     ],

@@ -54,4 +54,26 @@ static inline long chorus_SSL_set_options_no_query_mtu(SSL *ssl) {
     return SSL_set_options(ssl, SSL_OP_NO_QUERY_MTU);
 }
 
+static inline long chorus_BIO_reset(BIO *bio) {
+    return BIO_reset(bio);
+}
+
+// DTLS-SRTP options for a context: the MTU comes from DTLS_set_link_mtu instead of the socket,
+// and neither session tickets nor renegotiation are used by WebRTC.
+static inline uint64_t chorus_SSL_CTX_set_dtls_srtp_options(SSL_CTX *ctx) {
+    return SSL_CTX_set_options(ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+}
+
+static inline long chorus_SSL_CTX_set_session_cache_off(SSL_CTX *ctx) {
+    return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+}
+
+static inline int chorus_SSL_set_app_data(SSL *ssl, void *data) {
+    return SSL_set_app_data(ssl, data);
+}
+
+static inline void *chorus_SSL_get_app_data(const SSL *ssl) {
+    return SSL_get_app_data(ssl);
+}
+
 #endif

@@ -1,0 +1,44 @@
+# Build, run and test Chorus. `make test` is what CI runs (through .ci/run).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+# Swift lives in /opt/swift on the project's machines; use it when swift is not on PATH.
+ifeq ($(shell command -v swift),)
+export PATH := /opt/swift/usr/bin:$(PATH)
+endif
+
+PYTHON := .venv/bin/python
+CHORUS := .build/release/chorus
+# Extra arguments: `make run SERVE_ARGS='--http-port 8080'`, `make test-interop PYTEST_ARGS='-k chromium'`.
+SERVE_ARGS ?=
+PYTEST_ARGS ?=
+
+# Interop tests run in a private network namespace with only loopback up, so no packet
+# leaves the machine. As non-root, a user namespace provides the rights unshare needs.
+NETNS := $(if $(filter 0,$(shell id -u)),unshare -n,unshare -r -n)
+INTEROP := $(NETNS) sh -c 'ip link set lo up && exec $(PYTHON) -m pytest -v $(PYTEST_ARGS) tests/interop'
+
+.PHONY: deps build run test test-unit test-interop
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	swift build -c release
+
+run: build
+	$(CHORUS) serve --dev $(SERVE_ARGS)
+
+test: deps
+	swift build
+	swift test
+	swift build -c release
+	$(INTEROP)
+
+test-unit: deps
+	swift build
+	swift test
+
+test-interop: build
+	$(INTEROP)

@@ -1,0 +1,97 @@
+import Foundation
+import SFU
+
+/// Renders `/metrics` in the Prometheus text exposition format (version 0.0.4).
+public final class MetricsExporter {
+    private let rooms: RoomManager
+    private let workers: [MediaWorker]
+    private let startTime = Date()
+
+    public init(rooms: RoomManager, workers: [MediaWorker]) {
+        self.rooms = rooms
+        self.workers = workers
+    }
+
+    public func render() -> String {
+        var output = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
+            output += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples {
+                output += labels.isEmpty ? "\(name) \(format(value))\n" : "\(name){\(labels)} \(format(value))\n"
+            }
+        }
+
+        let roomList = Array(rooms.rooms.values)
+        let participants = roomList.reduce(0) { $0 + $1.participants.count }
+        let tracks = roomList.reduce(0) { total, room in
+            total + room.participants.values.reduce(0) { $0 + $1.tracks.count }
+        }
+        metric("chorus_rooms", "gauge", "Rooms open on this node.", [("", Double(roomList.count))])
+        metric("chorus_participants", "gauge", "Participants in all rooms.", [("", Double(participants))])
+        metric("chorus_tracks", "gauge", "Published tracks.", [("", Double(tracks))])
+
+        let snapshots = workers.map { $0.snapshotCounters() }
+        func perWorker(_ value: (MediaCounters) -> UInt64) -> [(String, Double)] {
+            snapshots.enumerated().map { ("worker=\"\($0.offset)\"", Double(value($0.element))) }
+        }
+        metric("chorus_packets_in_total", "counter", "Datagrams received on media sockets.", perWorker(\.packetsIn))
+        metric("chorus_bytes_in_total", "counter", "Bytes received on media sockets.", perWorker(\.bytesIn))
+        metric("chorus_packets_out_total", "counter", "Datagrams sent on media sockets.", perWorker(\.packetsOut))
+        metric("chorus_bytes_out_total", "counter", "Bytes sent on media sockets.", perWorker(\.bytesOut))
+        metric("chorus_rtcp_packets_in_total", "counter", "RTCP compound packets received.", perWorker(\.rtcpIn))
+        metric("chorus_nacks_received_total", "counter", "Generic NACK packets received from subscribers.",
+               perWorker(\.nacksReceived))
+        metric("chorus_keyframe_requests_received_total", "counter", "PLI and FIR received from subscribers.",
+               perWorker(\.keyframeRequestsReceived))
+        metric("chorus_keyframe_requests_sent_total", "counter", "PLI sent to publishers.",
+               perWorker(\.keyframeRequestsSent))
+        var drops: [(String, Double)] = []
+        for (index, snapshot) in snapshots.enumerated() {
+            for reason in DropReason.allCases {
+                drops.append(("worker=\"\(index)\",reason=\"\(reason.label)\"", Double(snapshot.drops[reason.rawValue])))
+            }
+        }
+        metric("chorus_packets_dropped_total", "counter", "Datagrams dropped, by reason.", drops)
+
+        let process = ProcessStatistics.read()
+        metric("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.",
+               [("", process.cpuSeconds)])
+        metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+               [("", Double(process.residentBytes))])
+        metric("process_open_fds", "gauge", "Open file descriptors.", [("", Double(process.openFileDescriptors))])
+        metric("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch, in seconds.",
+               [("", startTime.timeIntervalSince1970.rounded())])
+        return output
+    }
+
+    private func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+/// CPU time, resident memory and open descriptors of this process, from /proc.
+struct ProcessStatistics {
+    var cpuSeconds: Double = 0
+    var residentBytes: Int = 0
+    var openFileDescriptors: Int = 0
+
+    static func read() -> ProcessStatistics {
+        var statistics = ProcessStatistics()
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        {
+            // Fields after the command name; utime and stime are fields 14 and 15 of the whole line.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) {
+                statistics.cpuSeconds = (user + system) / ticksPerSecond
+            }
+            if fields.count > 22, let pages = Int(fields[21]) {
+                statistics.residentBytes = pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+            }
+        }
+        statistics.openFileDescriptors =
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count ?? 1) - 1
+        return statistics
+    }
+}

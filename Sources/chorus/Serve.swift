@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+import HTTPServer
+import SFU
+import Signaling
+import Wire
+
+func runServe(_ arguments: [String]) throws {
+    let options = try Options(
+        arguments, flags: ["--dev"],
+        values: ["--config", "--bind", "--http-port", "--rtc-port", "--announce"])
+    var file = NodeConfiguration()
+    if let path = options.value("--config") { file = try NodeConfiguration.load(path: path) }
+    let dev = options.flag("--dev")
+
+    var apiKeys = file.apiKeys ?? [:]
+    if dev {
+        apiKeys = [NodeConfiguration.devKey: NodeConfiguration.devSecret]
+        Log.warning("development mode: API key devkey and secret devsecret are public; do not expose this node")
+    }
+    guard !apiKeys.isEmpty else {
+        throw CommandError("no API keys configured: set apiKeys in the configuration file or use --dev")
+    }
+    let bindHost = dev ? "127.0.0.1" : (options.value("--bind") ?? file.bindAddress ?? "0.0.0.0")
+    let httpPort = try options.port("--http-port") ?? file.httpPort ?? 7880
+    let rtcPort = try options.port("--rtc-port") ?? file.rtcPort ?? 7882
+    guard let rtcAddress = SocketAddress.parseIPv4(bindHost, port: rtcPort) else {
+        throw CommandError("bind address must be an IPv4 address, got \(bindHost)")
+    }
+    var announced = rtcAddress
+    if let text = options.value("--announce") ?? file.announcedAddress {
+        guard let address = SocketAddress.parseIPv4(text, port: rtcPort) else {
+            throw CommandError("announced address must be an IPv4 address, got \(text)")
+        }
+        announced = address
+    } else if bindHost == "0.0.0.0" {
+        throw CommandError("binding 0.0.0.0 needs --announce ADDRESS (the address clients reach for media)")
+    }
+
+    let certificate = try Certificate.generate()
+    let sfuConfiguration = SFUConfiguration(
+        rtcBindAddress: rtcAddress, announcedAddress: announced, autoCreateRooms: dev || (file.autoCreateRooms ?? false),
+        nodeID: file.nodeID ?? ProcessInfo.processInfo.hostName)
+    let worker = try MediaWorker(configuration: sfuConfiguration)
+    let rooms = RoomManager(configuration: sfuConfiguration, worker: worker, certificate: certificate)
+    let metrics = MetricsExporter(rooms: rooms, workers: [worker])
+    let api = APIHandler(
+        configuration: APIConfiguration(apiKeys: apiKeys, devMode: dev), rooms: rooms, metrics: metrics)
+    let server = try HTTPServer(host: bindHost, port: Int(httpPort)) { request in api.handle(request) }
+
+    worker.onSessionClosed = { [server] sessionID, reason in
+        server.post { rooms.sessionClosedByWorker(sessionID, reason: reason) }
+    }
+    func expireRooms() {
+        rooms.expireEmptyRooms()
+        server.schedule(after: 5000) { expireRooms() }
+    }
+    server.schedule(after: 5000) { expireRooms() }
+
+    worker.start()
+    server.start()
+    Log.info("chorus listening", ["http": "http://\(bindHost):\(server.boundPort)", "media": "udp \(worker.localAddress)",
+                                  "fingerprint": certificate.sha256Fingerprint])
+    print("Chorus listening: API and web client on http://\(bindHost):\(server.boundPort)/, media on udp \(worker.localAddress)")
+    fflush(stdout)
+
+    let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+        source.setEventHandler {
+            Log.info("shutting down", ["signal": "\(number)"])
+            server.stop()
+            worker.stop()
+            exit(0)
+        }
+        source.resume()
+        return source
+    }
+    withExtendedLifetime(signals) { dispatchMain() }
+}
+
+func runToken(_ arguments: [String]) throws {
+    let options = try Options(
+        arguments, flags: ["--dev", "--publish", "--subscribe", "--admin", "--create", "--list"],
+        values: ["--config", "--room", "--identity", "--name", "--ttl", "--api-key"])
+    var apiKeys: [String: String]
+    if options.flag("--dev") {
+        apiKeys = [NodeConfiguration.devKey: NodeConfiguration.devSecret]
+    } else if let path = options.value("--config") {
+        apiKeys = try NodeConfiguration.load(path: path).apiKeys ?? [:]
+    } else {
+        throw CommandError("pass --dev or --config FILE so the token is signed with a configured secret")
+    }
+    let key = options.value("--api-key") ?? apiKeys.keys.sorted().first
+    guard let key, let secret = apiKeys[key] else { throw CommandError("no API key to sign with") }
+    guard let identity = options.value("--identity"), !identity.isEmpty else {
+        throw CommandError("--identity is required")
+    }
+    let room = options.value("--room")
+    if let room, !isValidRoomName(room) { throw CommandError("invalid room name \(room)") }
+    let joins = options.flag("--publish") || options.flag("--subscribe")
+    if (joins || options.flag("--admin")) && room == nil { throw CommandError("--room is required to join or administer a room") }
+    let ttl = try parseDuration(options.value("--ttl") ?? "1h")
+    let grants = VideoGrants(
+        room: room, roomJoin: joins || (room != nil && !options.flag("--admin")),
+        canPublish: options.flag("--publish"), canSubscribe: options.flag("--subscribe"),
+        roomCreate: options.flag("--create"), roomList: options.flag("--list"), roomAdmin: options.flag("--admin"))
+    let claims = AccessTokenClaims(
+        issuer: key, identity: identity, name: options.value("--name"),
+        expiresAt: Int(Date().timeIntervalSince1970) + ttl, grants: grants)
+    print(AccessToken.sign(claims, secret: secret))
+}
