@@ -44,8 +44,10 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "DTLS", "SRTP"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Crypto", "Wire"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP", "SDP"]),
-        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "Crypto"]),
+        .testTarget(
+            name: "SFUTests",
+            dependencies: ["SFU", "RTP", "RTCP", "SDP", "STUN", "DTLS", "SRTP", "Crypto", "Transport", "Wire"]),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling", "SFU", "HTTPServer", "Crypto", "Wire"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,9 +13,11 @@
 /// section may lack a mid. The answer has a BUNDLE group only when the offer has one
 /// (RFC 8843 section 7.3).
 ///
-/// - Throws: `SDPError` when the offer is ICE-lite too, when no section can be accepted, or when
-///   an accepted section has missing or invalid ICE credentials, no fingerprint, or setup
-///   role `holdconn`.
+/// - Throws: `SDPError` when the offer is ICE-lite too, when no section can be accepted, when the
+///   section that carries the offer's BUNDLE transport (the first mid of its group) cannot be
+///   accepted, because RFC 8843 section 7.3.3 does not let an answer reject it while accepting
+///   others, or when an accepted section has missing or invalid ICE credentials, no fingerprint,
+///   or setup role `holdconn`.
 public func makeAnswer(
     to offer: SessionDescription, role: AnswerRole, options: AnswerOptions
 ) throws -> (answer: SessionDescription, media: [NegotiatedMedia]) {
@@ -30,12 +32,10 @@ public func makeAnswer(
     answer.extmapAllowMixed = offer.extmapAllowMixed
 
     var negotiated: [NegotiatedMedia] = []
-    var offeredCodecNames: [String] = []
+    var rejections: [Int: String] = [:]
     for (index, section) in offer.media.enumerated() {
-        if section.kind == .audio || section.kind == .video {
-            offeredCodecNames += section.codecs.filter { !$0.isRTX }.map(\.name)
-        }
-        guard isUsable(section, bundle: bundle, alreadyAccepted: !negotiated.isEmpty) else {
+        if let reason = rejectionReason(for: section, bundle: bundle, alreadyAccepted: !negotiated.isEmpty) {
+            rejections[index] = reason
             answer.media.append(rejectedSection(for: section))
             continue
         }
@@ -43,6 +43,7 @@ public func makeAnswer(
         let codecs = Negotiation.codecs(
             of: section, capabilities: options.supportedCodecs, acceptedExtensions: extensions)
         guard codecs.contains(where: { !$0.isRTX }) else {
+            rejections[index] = "no offered codec is supported (offered: \(codecNames(of: [section])))"
             answer.media.append(rejectedSection(for: section))
             continue
         }
@@ -63,12 +64,15 @@ public func makeAnswer(
     guard !negotiated.isEmpty else {
         let audioVideo = offer.media.filter { $0.kind == .audio || $0.kind == .video }
         if audioVideo.isEmpty { throw SDPError("the offer has no audio or video media section") }
-        var uniqueNames: [String] = []
-        for name in offeredCodecNames where !uniqueNames.contains(where: { $0.lowercased() == name.lowercased() }) {
-            uniqueNames.append(name)
-        }
-        let names = uniqueNames.isEmpty ? "none" : uniqueNames.prefix(20).map(\.excerpt).joined(separator: ", ")
-        throw SDPError("no audio or video media section has a supported codec and transport (offered codecs: \(names))")
+        throw SDPError(
+            "no audio or video media section has a supported codec and transport (offered codecs: \(codecNames(of: audioVideo)))")
+    }
+    if let tag = bundle?.first, let tagIndex = offer.mediaIndex(mid: tag), let reason = rejections[tagIndex] {
+        // Browsers take the BUNDLE transport from this section, so they cannot apply an answer
+        // that rejects it even when other sections are accepted.
+        throw SDPError(
+            "media section '\(tag.excerpt)' is the first of the offer's BUNDLE group, so it cannot be rejected, "
+                + "but it is not usable: \(reason)")
     }
     if bundle != nil {
         answer.bundleGroups = [negotiated.map(\.mid)]
@@ -76,13 +80,32 @@ public func makeAnswer(
     return (answer, negotiated)
 }
 
-/// Returns true when the section can join the answerer's single bundled DTLS-SRTP transport.
-private func isUsable(_ section: MediaDescription, bundle: [String]?, alreadyAccepted: Bool) -> Bool {
-    guard !section.isRejected, section.kind == .audio || section.kind == .video else { return false }
-    guard section.isRTP, section.proto.uppercased().contains("SAVP"), section.rtcpMux else { return false }
-    guard let bundle else { return !alreadyAccepted }
-    guard let mid = section.mid else { return false }
-    return bundle.contains(mid)
+/// Returns why a section cannot join the answerer's single bundled DTLS-SRTP transport, or nil
+/// when it can.
+private func rejectionReason(for section: MediaDescription, bundle: [String]?, alreadyAccepted: Bool) -> String? {
+    if section.isRejected { return "the offer rejected it with port 0" }
+    if section.kind == .application, section.formats.contains("webrtc-datachannel") {
+        return "data channels are not supported"
+    }
+    guard section.kind == .audio || section.kind == .video else { return "media type '\(section.kind)' is not supported" }
+    guard section.isRTP, section.proto.uppercased().contains("SAVP") else {
+        return "transport '\(section.proto.excerpt)' is not DTLS-SRTP"
+    }
+    guard section.rtcpMux else { return "it has no a=rtcp-mux" }
+    guard let bundle else {
+        return alreadyAccepted ? "without BUNDLE only the first media section can be accepted" : nil
+    }
+    guard let mid = section.mid, bundle.contains(mid) else { return "it is not in the first BUNDLE group" }
+    return nil
+}
+
+/// Returns the distinct names of the non-RTX codecs of these sections, for error messages.
+private func codecNames(of sections: [MediaDescription]) -> String {
+    var names: [String] = []
+    for codec in sections.flatMap(\.codecs) where !codec.isRTX {
+        if !names.contains(where: { $0.lowercased() == codec.name.lowercased() }) { names.append(codec.name) }
+    }
+    return names.isEmpty ? "none" : names.prefix(20).map(\.excerpt).joined(separator: ", ")
 }
 
 /// Checks the ICE credentials and fingerprint that apply to a section and returns the answer's

@@ -76,12 +76,15 @@ extension MediaDescription {
                 if fmtps[payloadType] == nil { fmtps[payloadType] = rest }
             case "rtcp-fb" where isRTP:
                 let text = try Self.require(value, of: attribute, line: line)
-                if text.hasPrefix("*") {
-                    feedback.append((nil, String(text.dropFirst().trimmedSDP)))
-                } else {
-                    let (payloadType, rest) = try Self.splitPayloadType(text, of: attribute, line: line)
-                    feedback.append((payloadType, rest))
+                let wildcard = text.prefix { $0 != " " && $0 != "\t" } == "*"
+                let (payloadType, rest) =
+                    wildcard
+                    ? (nil, String(text.dropFirst().trimmedSDP))
+                    : try Self.splitPayloadType(text, of: attribute, line: line)
+                guard !rest.isEmpty else {
+                    throw SDPError(line: line, "rtcp-fb '\(text.excerpt)' has no feedback type")
                 }
+                feedback.append((payloadType, rest))
             default:
                 break
             }

@@ -194,7 +194,11 @@ public final class MediaWorker: @unchecked Sendable {
         }
         session.address = address
         sessionsByAddress[address] = session
-        if session.state == .new { session.state = .iceConnected }
+        if session.state == .new {
+            session.state = .iceConnected
+            // With a=setup:passive in the offer Chorus is the DTLS client and speaks first.
+            if session.dtls.role == .client { send(session.dtls.start(now: Instant.now()), to: session) }
+        }
     }
 
     private func handleDTLS(_ bytes: UnsafeRawBufferPointer, session: PeerSession, now: Instant) {

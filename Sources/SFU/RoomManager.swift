@@ -320,10 +320,11 @@ public final class RoomManager {
     private func answerOptions(codecs: [CodecCapability]) -> LocalOptions {
         let ufrag = SecureRandom.iceString(8)
         let password = SecureRandom.iceString(24)
+        // The announced host with the port the worker really bound, which differs when configured as 0.
         let address = configuration.announcedAddress
         let candidate = Candidate(
             foundation: "1", component: 1, transport: "udp", priority: 2_130_706_431, address: address.host,
-            port: Int(address.port), kind: .host)
+            port: Int(worker.localAddress.port), kind: .host)
         let sdp = AnswerOptions(
             iceUfrag: ufrag, icePassword: password,
             fingerprint: Fingerprint(algorithm: "sha-256", value: certificate.sha256Fingerprint),

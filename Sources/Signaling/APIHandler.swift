@@ -255,7 +255,7 @@ public final class APIHandler {
             return try AccessToken.verify(
                 token, secrets: configuration.apiKeys, now: Int(Date().timeIntervalSince1970),
                 leeway: configuration.tokenLeewaySeconds)
-        } catch let error as AccessTokenError {
+        } catch {
             throw APIError.unauthorized(error.message)
         }
     }

@@ -18,6 +18,7 @@ public final class EventLoop: @unchecked Sendable {
     private let maxPending: Int
     private var running = true
     private var thread: Thread?
+    private let exited = DispatchSemaphore(value: 0)
     /// Called once per loop iteration with the current time; returns the next deadline, if any.
     public var onTick: ((Instant) -> Instant?)?
     public let name: String
@@ -68,8 +69,12 @@ public final class EventLoop: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops the loop and, unless called on the loop thread itself, waits until it has exited,
+    /// so that the owner can be released right after.
     public func stop() {
+        guard let thread, !thread.isFinished else { return }
         post { [self] in running = false }
+        if Thread.current !== thread { exited.wait() }
     }
 
     private func drainWakeups() {
@@ -87,6 +92,7 @@ public final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         var deadline: Instant? = nil
+        defer { exited.signal() }
         while running {
             var timeout: Int32 = 1000
             if let deadline {

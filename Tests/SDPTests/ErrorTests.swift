@@ -61,6 +61,8 @@ import Testing
             Fixtures.crlf(header + ["m=video 9 UDP/TLS/RTP/SAVPF 96", "a=rtcp-fb:x nack"]), 6,
             "rtcp-fb payload type 'x' is not a number from 0 to 127"
         ),
+        (Fixtures.crlf(header + ["m=video 9 UDP/TLS/RTP/SAVPF 96", "a=rtcp-fb:*00 nack"]), 6, "rtcp-fb payload type '*00' is not a number from 0 to 127"),
+        (Fixtures.crlf(header + ["m=video 9 UDP/TLS/RTP/SAVPF 96", "a=rtcp-fb:96"]), 6, "rtcp-fb '96' has no feedback type"),
         (Fixtures.crlf(header + ["m=video 9 UDP/TLS/RTP/SAVPF 96", "a=mid"]), 6, "a=mid requires a value"),
         (
             Fixtures.crlf(header + ["m=video 9 UDP/TLS/RTP/SAVPF 96", "a=setup:sideways"]), 6,
