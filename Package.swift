@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Transport", dependencies: ["Wire", "CLinuxShim"]),
         .target(name: "SFU", dependencies: ["Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto", "Transport"]),
         .target(name: "HTTPServer", dependencies: ["CWebSockets"]),
-        .target(name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer"]),
+        .target(
+            name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer", "Wire"],
+            resources: [.copy("Resources")]),
         .executableTarget(name: "chorus", dependencies: ["Signaling", "SFU", "Crypto"]),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),

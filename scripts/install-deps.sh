@@ -56,7 +56,7 @@ check_swift() {
 venv_is_current() {
     [[ -x "$venv/bin/python" && -f "$marker" ]] &&
         [[ "$(cat "$marker")" == "$(sha256sum "$requirements" | cut -d' ' -f1)" ]] &&
-        "$venv/bin/python" -c 'import aiortc, aioice, jwt, numpy, pytest, pytest_timeout, selenium' 2>/dev/null
+        "$venv/bin/python" -c 'import aiortc, aioice, jwt, numpy, pytest, pytest_timeout, schemathesis, selenium, websockets' 2>/dev/null
 }
 
 install_python_packages() {

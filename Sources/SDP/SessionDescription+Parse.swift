@@ -27,6 +27,11 @@ extension SessionDescription {
             let number = offset + 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.isEmpty { continue }
+            // RFC 8866 section 9 excludes CR, LF and NUL from every value, and a stray CR would
+            // otherwise survive into values that are written back.
+            guard !line.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\0" }) else {
+                throw SDPError(line: number, "the line contains a carriage return or NUL character")
+            }
             guard line.count >= 2, let type = line.first, type.isASCII, type.isLetter,
                 line[line.index(after: line.startIndex)] == "="
             else {

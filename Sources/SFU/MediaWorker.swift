@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ICE
 import RTCP
@@ -51,6 +52,55 @@ public final class MediaWorker: @unchecked Sendable {
         loop.post { [self] in attach(session) }
     }
 
+    /// Adds and removes the published tracks of a renegotiated publisher session.
+    func updatePublisher(sessionID: String, add: [TrackDescription], removeMids: [String], midExtensionID: UInt8?) {
+        loop.post { [self] in
+            guard let session = sessionsByID[sessionID] else { return }
+            for mid in removeMids {
+                guard let upTrack = session.upTracksByMid.removeValue(forKey: mid) else { continue }
+                for downTrack in upTrack.downTracks {
+                    downTrack.subscriber.downTracksBySSRC[downTrack.ssrc] = nil
+                }
+                upTrack.downTracks.removeAll()
+                session.upTracksBySSRC = session.upTracksBySSRC.filter { $0.value !== upTrack }
+                session.upTracksByPayloadType = session.upTracksByPayloadType.filter { $0.value !== upTrack }
+            }
+            for description in add {
+                let upTrack = UpTrack(description: description, publisher: session)
+                session.upTracksByMid[description.mid] = upTrack
+                for ssrc in description.announcedSSRCs { session.upTracksBySSRC[ssrc] = upTrack }
+            }
+            if let midExtensionID { session.midExtensionID = midExtensionID }
+            session.indexPayloadTypes()
+        }
+    }
+
+    /// Attaches and detaches downstream legs of a subscriber session.
+    func updateSubscriber(sessionID: String, add: [PendingSubscription], remove: [UInt32]) {
+        loop.post { [self] in
+            guard let session = sessionsByID[sessionID] else { return }
+            for ssrc in remove {
+                guard let downTrack = session.downTracksBySSRC.removeValue(forKey: ssrc) else { continue }
+                downTrack.upTrack.downTracks.removeAll { $0 === downTrack }
+            }
+            let attached = attachSubscriptions(add, to: session)
+            if session.isConnected {
+                let now = Instant.now()
+                for downTrack in attached where downTrack.upTrack.description.kind == .video {
+                    requestKeyframe(downTrack.upTrack, now: now, force: true)
+                }
+                sendBatch.flush()
+            }
+        }
+    }
+
+    /// Starts or stops forwarding one published track.
+    func setMuted(sessionID: String, mid: String, muted: Bool) {
+        loop.post { [self] in
+            sessionsByID[sessionID]?.upTracksByMid[mid]?.muted = muted
+        }
+    }
+
     func remove(sessionID: String) {
         loop.post { [self] in
             if let session = sessionsByID[sessionID] { close(session, reason: "ended by request", notify: false) }
@@ -77,17 +127,25 @@ public final class MediaWorker: @unchecked Sendable {
     private func attach(_ session: PeerSession) {
         sessionsByID[session.id] = session
         sessionsByUfrag[session.ice.localUfrag] = session
-        for pending in session.pendingSubscriptions {
+        _ = attachSubscriptions(session.pendingSubscriptions, to: session)
+        session.pendingSubscriptions.removeAll()
+    }
+
+    private func attachSubscriptions(_ subscriptions: [PendingSubscription], to session: PeerSession) -> [DownTrack] {
+        var attached: [DownTrack] = []
+        for pending in subscriptions {
             guard let publisher = sessionsByID[pending.publisherSessionID],
-                let upTrack = publisher.upTracksByMid[pending.publisherMid]
+                let upTrack = publisher.upTracksByMid[pending.publisherMid],
+                session.downTracksBySSRC[pending.ssrc] == nil
             else { continue }
             let downTrack = DownTrack(
                 subscriber: session, upTrack: upTrack, ssrc: pending.ssrc, payloadTypeMap: pending.payloadTypeMap,
-                random: pending.ssrc &* 747_796_405 &+ 2_891_336_453)
+                random: SecureRandom.uint32())
             upTrack.downTracks.append(downTrack)
             session.downTracksBySSRC[pending.ssrc] = downTrack
+            attached.append(downTrack)
         }
-        session.pendingSubscriptions.removeAll()
+        return attached
     }
 
     private func close(_ session: PeerSession, reason: String, notify: Bool) {
@@ -261,6 +319,7 @@ public final class MediaWorker: @unchecked Sendable {
         }
         upTrack.packetsReceived += 1
         upTrack.bytesReceived += UInt64(length)
+        if upTrack.muted { return }
         for downTrack in upTrack.downTracks {
             forward(view, packet: packet, to: downTrack)
         }

@@ -64,6 +64,18 @@ final class PeerSession {
     }
 
     var isConnected: Bool { state == .connected && address != nil && outbound != nil }
+
+    /// Indexes up tracks by payload type where only one track uses that payload type.
+    func indexPayloadTypes() {
+        var owners: [UInt8: [UpTrack]] = [:]
+        for track in upTracksByMid.values {
+            for codec in track.description.codecs { owners[codec.payloadType, default: []].append(track) }
+        }
+        upTracksByPayloadType = [:]
+        for (payloadType, tracks) in owners where tracks.count == 1 {
+            upTracksByPayloadType[payloadType] = tracks[0]
+        }
+    }
 }
 
 /// A downstream leg the control plane negotiated, attached by the worker to the

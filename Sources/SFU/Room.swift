@@ -35,6 +35,10 @@ public final class Participant {
     public internal(set) var publisherSessionID: String?
     public internal(set) var subscriberSessionIDs: Set<String> = []
     public internal(set) var tracks: [TrackDescription] = []
+    /// Joined through the signaling WebSocket: stays in the room without sessions until it leaves.
+    public internal(set) var isConference = false
+    /// The connection on which a conference participant receives everyone else.
+    var subscriber: SubscriberConnection?
 
     init(identity: String, name: String, now: Date) {
         self.identity = identity
@@ -44,6 +48,10 @@ public final class Participant {
     }
 
     var hasSessions: Bool { publisherSessionID != nil || !subscriberSessionIDs.isEmpty }
+
+    func track(sid: String) -> TrackDescription? {
+        tracks.first { $0.sid == sid }
+    }
 }
 
 /// What the control plane remembers about a WHIP or WHEP resource.
@@ -52,6 +60,9 @@ struct SessionRecord {
     var role: PeerSession.Role
     var roomName: String
     var identity: String
+    var localUfrag: String
+    var localPassword: String
+    var remoteUfrag: String
 }
 
 /// A random identifier of letters and digits, for room, participant and session ids.

@@ -11,8 +11,10 @@ public final class RoomManager {
     public let configuration: SFUConfiguration
     public let certificate: Certificate
     let worker: MediaWorker
-    public private(set) var rooms: [String: Room] = [:]
-    private var sessions: [String: SessionRecord] = [:]
+    public internal(set) var rooms: [String: Room] = [:]
+    var sessions: [String: SessionRecord] = [:]
+    /// Receives every room change, on the control thread.
+    public var onEvent: ((RoomEvent) -> Void)?
 
     public init(configuration: SFUConfiguration, worker: MediaWorker, certificate: Certificate) {
         self.configuration = configuration
@@ -47,19 +49,20 @@ public final class RoomManager {
     public func deleteRoom(named name: String) throws {
         let room = try room(named: name)
         for participant in Array(room.participants.values) {
-            removeParticipant(participant, from: room, reason: "room deleted")
+            removeParticipant(participant, from: room, reason: "room_deleted")
         }
         rooms[name] = nil
         Log.info("room deleted", ["room": name, "sid": room.sid])
+        onEvent?(.roomDeleted(room: name))
     }
 
-    /// Disconnects a participant: ends all of its sessions.
-    public func removeParticipant(room roomName: String, identity: String) throws {
+    /// Disconnects a participant: ends all of its sessions and removes it from the room.
+    public func removeParticipant(room roomName: String, identity: String, reason: String = "kicked") throws {
         let room = try room(named: roomName)
         guard let participant = room.participants[identity] else {
             throw SFUError(.participantNotFound, "participant \(identity) is not in room \(roomName)")
         }
-        removeParticipant(participant, from: room, reason: "removed by request")
+        removeParticipant(participant, from: room, reason: reason)
     }
 
     /// Deletes rooms that stayed empty longer than their timeout.
@@ -69,11 +72,12 @@ public final class RoomManager {
             if now.timeIntervalSince(since) >= Double(room.emptyTimeoutSeconds) {
                 rooms[room.name] = nil
                 Log.info("room closed after empty timeout", ["room": room.name, "sid": room.sid])
+                onEvent?(.roomDeleted(room: room.name))
             }
         }
     }
 
-    // MARK: Sessions
+    // MARK: WHIP and WHEP
 
     public struct SessionAnswer {
         public var sessionID: String
@@ -97,53 +101,13 @@ public final class RoomManager {
             throw SFUError(.alreadyPublishing, "participant \(identity) already publishes in room \(roomName)")
         }
         let participant = try join(room, identity: identity, name: name)
-
-        let credentials = try remoteCredentials(of: offer)
-        let options = answerOptions(codecs: MediaCapabilities.defaultCodecs)
-        let negotiated: (answer: SessionDescription, media: [NegotiatedMedia])
         do {
-            negotiated = try makeAnswer(to: offer, role: .receiveFromClient, options: options.sdp)
-        } catch let error as SDPError {
+            let result = try negotiatePublisher(room: room, participant: participant, offer: offer, infos: [])
+            return SessionAnswer(sessionID: result.sessionID, sdp: result.sdp)
+        } catch {
             leaveIfIdle(participant, room: room)
-            throw SFUError(.invalidOffer, error.message)
+            throw error
         }
-
-        let sessionID = "PS_" + randomIdentifier(16)
-        let session = try makeSession(
-            id: sessionID, role: .publisher, room: room, identity: identity, options: options,
-            credentials: credentials)
-        var tracks: [TrackDescription] = []
-        for media in negotiated.media where media.direction.receives {
-            guard let kind = TrackKind(media.kind) else { continue }
-            let description = TrackDescription(
-                sid: "TR_" + randomIdentifier(12), kind: kind, mid: media.mid, muted: false,
-                codecs: media.codecs, announcedSSRCs: media.remoteSSRCs.map(\.ssrc),
-                rids: media.rids.map(\.id))
-            let upTrack = UpTrack(description: description, publisher: session)
-            session.upTracksByMid[media.mid] = upTrack
-            for remote in media.remoteSSRCs { session.upTracksBySSRC[remote.ssrc] = upTrack }
-            if session.midExtensionID == nil,
-                let midExtension = media.extensions.first(where: { $0.uri == HeaderExtensionURI.mid })
-            {
-                session.midExtensionID = UInt8(truncatingIfNeeded: midExtension.id)
-            }
-            tracks.append(description)
-        }
-        guard !tracks.isEmpty else {
-            leaveIfIdle(participant, room: room)
-            throw SFUError(.invalidOffer, "the offer sends no audio or video")
-        }
-        assignPayloadTypes(of: session)
-
-        participant.publisherSessionID = sessionID
-        participant.tracks = tracks
-        sessions[sessionID] = SessionRecord(id: sessionID, role: .publisher, roomName: room.name, identity: identity)
-        worker.add(session)
-        for track in tracks {
-            Log.info("track published", ["room": room.name, "participant": identity, "track": track.sid,
-                                         "kind": track.kind.rawValue, "mid": track.mid])
-        }
-        return SessionAnswer(sessionID: sessionID, sdp: negotiated.answer.serialize())
     }
 
     /// Accepts a WHEP offer for the tracks `publisherIdentity` publishes.
@@ -162,7 +126,6 @@ public final class RoomManager {
         var available = publisher.tracks
         var outgoing: [OutgoingTrack?] = []
         var pairedTracks: [TrackDescription?] = []
-        let streamID = publisher.identity
         for media in offer.media {
             let kind = TrackKind(media.kind)
             guard media.direction.receives, let kind, let index = available.firstIndex(where: { $0.kind == kind })
@@ -173,7 +136,7 @@ public final class RoomManager {
             }
             let track = available.remove(at: index)
             outgoing.append(OutgoingTrack(
-                ssrc: SecureRandom.uint32() | 1, rtxSSRC: nil, cname: publisher.identity, streamID: streamID,
+                ssrc: SecureRandom.uint32() | 1, rtxSSRC: nil, cname: publisher.identity, streamID: publisher.identity,
                 trackID: track.sid))
             pairedTracks.append(track)
         }
@@ -193,19 +156,20 @@ public final class RoomManager {
         let participant = try join(room, identity: identity, name: nil)
         let sessionID = "SS_" + randomIdentifier(16)
         let session = try makeSession(
-            id: sessionID, role: .subscriber, room: room, identity: identity, options: options,
-            credentials: credentials)
+            id: sessionID, role: .subscriber, room: room, identity: identity, ufrag: options.ufrag,
+            password: options.password, credentials: credentials)
         for media in negotiated.media {
             guard media.index < pairedTracks.count, let track = pairedTracks[media.index],
                 let outgoingTrack = outgoing[media.index], media.direction.sends
             else { continue }
-            let map = payloadTypeMap(from: track.codecs, to: media.codecs)
             session.pendingSubscriptions.append(PendingSubscription(
                 publisherSessionID: publisherSessionID, publisherMid: track.mid, ssrc: outgoingTrack.ssrc,
-                payloadTypeMap: map))
+                payloadTypeMap: payloadTypeMap(from: track.codecs, to: media.codecs)))
         }
         participant.subscriberSessionIDs.insert(sessionID)
-        sessions[sessionID] = SessionRecord(id: sessionID, role: .subscriber, roomName: room.name, identity: identity)
+        sessions[sessionID] = SessionRecord(
+            id: sessionID, role: .subscriber, roomName: room.name, identity: identity, localUfrag: options.ufrag,
+            localPassword: options.password, remoteUfrag: credentials.ufrag)
         worker.add(session)
         Log.info("subscribed", ["room": room.name, "participant": identity, "publisher": publisherIdentity,
                                 "session": sessionID])
@@ -231,40 +195,131 @@ public final class RoomManager {
         finishSession(record, notifyWorker: false, reason: reason)
     }
 
+    // MARK: Publisher negotiation
+
+    struct PublisherResult {
+        var sessionID: String
+        var sdp: String
+    }
+
+    /// Answers a publisher offer, first or renegotiated, and brings the participant's tracks in line with it.
+    func negotiatePublisher(room: Room, participant: Participant, offer: SessionDescription,
+                            infos: [PublishedTrackInfo]) throws -> PublisherResult {
+        let credentials = try remoteCredentials(of: offer)
+        let existing = participant.publisherSessionID.flatMap { sessions[$0] }
+        if let existing, existing.remoteUfrag != credentials.ufrag {
+            throw SFUError(.invalidOffer, "ICE restarts are not supported; keep the ICE credentials when renegotiating")
+        }
+        let options = answerOptions(
+            codecs: MediaCapabilities.defaultCodecs, ufrag: existing?.localUfrag, password: existing?.localPassword)
+        let negotiated: (answer: SessionDescription, media: [NegotiatedMedia])
+        do {
+            negotiated = try makeAnswer(to: offer, role: .receiveFromClient, options: options.sdp)
+        } catch let error as SDPError {
+            throw SFUError(.invalidOffer, error.message)
+        }
+
+        let infoByMid = Dictionary(infos.map { ($0.mid, $0) }, uniquingKeysWith: { first, _ in first })
+        let currentByMid = Dictionary(participant.tracks.map { ($0.mid, $0) }, uniquingKeysWith: { first, _ in first })
+        var kept: [TrackDescription] = []
+        var added: [TrackDescription] = []
+        var midExtensionID: UInt8?
+        for media in negotiated.media where media.direction.receives {
+            guard let kind = TrackKind(media.kind) else { continue }
+            if midExtensionID == nil, let id = media.extensionID(for: HeaderExtensionURI.mid) {
+                midExtensionID = UInt8(truncatingIfNeeded: id)
+            }
+            if let current = currentByMid[media.mid], current.kind == kind {
+                kept.append(current)
+                continue
+            }
+            let info = infoByMid[media.mid]
+            let layers = info?.layers ?? media.rids.map { LayerDescription(rid: $0.id) }
+            added.append(TrackDescription(
+                sid: "TR_" + randomIdentifier(12), kind: kind, mid: media.mid, muted: info?.muted ?? false,
+                codecs: media.codecs, announcedSSRCs: media.remoteSSRCs.map(\.ssrc), rids: media.rids.map(\.id),
+                source: info?.source ?? (kind == .audio ? "microphone" : "camera"),
+                layers: layers.isEmpty ? media.rids.map { LayerDescription(rid: $0.id) } : layers))
+        }
+        let keptMids = Set(kept.map(\.mid))
+        let removed = participant.tracks.filter { !keptMids.contains($0.mid) }
+        guard existing != nil || !added.isEmpty else {
+            throw SFUError(.invalidOffer, "the offer sends no audio or video")
+        }
+
+        let sessionID: String
+        if let existing {
+            sessionID = existing.id
+            worker.updatePublisher(
+                sessionID: sessionID, add: added, removeMids: removed.map(\.mid), midExtensionID: midExtensionID)
+        } else {
+            sessionID = "PS_" + randomIdentifier(16)
+            let session = try makeSession(
+                id: sessionID, role: .publisher, room: room, identity: participant.identity, ufrag: options.ufrag,
+                password: options.password, credentials: credentials)
+            for track in added {
+                let upTrack = UpTrack(description: track, publisher: session)
+                session.upTracksByMid[track.mid] = upTrack
+                for ssrc in track.announcedSSRCs { session.upTracksBySSRC[ssrc] = upTrack }
+            }
+            session.midExtensionID = midExtensionID
+            session.indexPayloadTypes()
+            sessions[sessionID] = SessionRecord(
+                id: sessionID, role: .publisher, roomName: room.name, identity: participant.identity,
+                localUfrag: options.ufrag, localPassword: options.password, remoteUfrag: credentials.ufrag)
+            participant.publisherSessionID = sessionID
+            worker.add(session)
+        }
+        participant.tracks = kept + added
+        for track in removed {
+            Log.info("track unpublished", ["room": room.name, "participant": participant.identity, "track": track.sid])
+            onEvent?(.trackUnpublished(room: room.name, identity: participant.identity, trackSid: track.sid))
+        }
+        for track in added {
+            Log.info("track published", ["room": room.name, "participant": participant.identity, "track": track.sid,
+                                         "kind": track.kind.rawValue, "mid": track.mid, "source": track.source])
+            onEvent?(.trackPublished(room: room.name, identity: participant.identity, track: track))
+        }
+        return PublisherResult(sessionID: sessionID, sdp: negotiated.answer.serialize())
+    }
+
     // MARK: Helpers
 
-    private func finishSession(_ record: SessionRecord, notifyWorker: Bool, reason: String) {
+    func finishSession(_ record: SessionRecord, notifyWorker: Bool, reason: String) {
         sessions[record.id] = nil
         if notifyWorker { worker.remove(sessionID: record.id) }
         guard let room = rooms[record.roomName], let participant = room.participants[record.identity] else { return }
         if participant.publisherSessionID == record.id {
             participant.publisherSessionID = nil
-            for track in participant.tracks {
+            let tracks = participant.tracks
+            participant.tracks = []
+            for track in tracks {
                 Log.info("track unpublished", ["room": room.name, "participant": participant.identity,
                                                "track": track.sid])
+                onEvent?(.trackUnpublished(room: room.name, identity: participant.identity, trackSid: track.sid))
             }
-            participant.tracks = []
         }
         participant.subscriberSessionIDs.remove(record.id)
+        if participant.subscriber?.sessionID == record.id { participant.subscriber?.sessionID = nil }
         Log.info("session ended", ["room": room.name, "participant": participant.identity, "session": record.id,
                                    "reason": reason])
         leaveIfIdle(participant, room: room)
     }
 
-    private func removeParticipant(_ participant: Participant, from room: Room, reason: String) {
+    func removeParticipant(_ participant: Participant, from room: Room, reason: String) {
         var ids = participant.subscriberSessionIDs
         if let publisherID = participant.publisherSessionID { ids.insert(publisherID) }
+        if let subscriberID = participant.subscriber?.sessionID { ids.insert(subscriberID) }
+        participant.isConference = false
         for id in ids {
             if let record = sessions[id] { finishSession(record, notifyWorker: true, reason: reason) }
         }
-        if room.participants[participant.identity] != nil {
-            room.participants[participant.identity] = nil
-            Log.info("participant left", ["room": room.name, "participant": participant.identity, "reason": reason])
-            if room.participants.isEmpty { room.emptySince = Date() }
+        if room.participants[participant.identity] === participant {
+            remove(participant, from: room, reason: reason)
         }
     }
 
-    private func join(_ room: Room, identity: String, name: String?) throws -> Participant {
+    func join(_ room: Room, identity: String, name: String?) throws -> Participant {
         if let existing = room.participants[identity] { return existing }
         if room.maxParticipants > 0, room.participants.count >= room.maxParticipants {
             throw SFUError(.roomFull, "room \(room.name) is full (\(room.maxParticipants) participants)")
@@ -273,17 +328,25 @@ public final class RoomManager {
         room.participants[identity] = participant
         room.emptySince = nil
         Log.info("participant joined", ["room": room.name, "participant": identity, "sid": participant.sid])
+        onEvent?(.participantJoined(room: room.name, participant: participant))
         return participant
     }
 
-    private func leaveIfIdle(_ participant: Participant, room: Room) {
-        guard !participant.hasSessions, room.participants[participant.identity] === participant else { return }
-        room.participants[participant.identity] = nil
-        Log.info("participant left", ["room": room.name, "participant": participant.identity])
-        if room.participants.isEmpty { room.emptySince = Date() }
+    func leaveIfIdle(_ participant: Participant, room: Room) {
+        guard !participant.isConference, !participant.hasSessions, room.participants[participant.identity] === participant
+        else { return }
+        remove(participant, from: room, reason: "left")
     }
 
-    private func parseOffer(_ text: String) throws -> SessionDescription {
+    private func remove(_ participant: Participant, from room: Room, reason: String) {
+        room.participants[participant.identity] = nil
+        Log.info("participant left", ["room": room.name, "participant": participant.identity, "reason": reason])
+        if room.participants.isEmpty { room.emptySince = Date() }
+        onEvent?(.participantLeft(room: room.name, identity: participant.identity, sid: participant.sid,
+                                  reason: reason))
+    }
+
+    func parseOffer(_ text: String) throws -> SessionDescription {
         do {
             return try SessionDescription.parse(text)
         } catch let error as SDPError {
@@ -291,73 +354,72 @@ public final class RoomManager {
         }
     }
 
-    private struct RemoteCredentials {
+    struct RemoteCredentials {
         var ufrag: String
         var password: String
         var fingerprint: Fingerprint
         var setup: SetupRole?
     }
 
-    private func remoteCredentials(of offer: SessionDescription) throws -> RemoteCredentials {
-        guard let first = offer.media.firstIndex(where: { $0.port != 0 }) ?? offer.media.indices.first else {
-            throw SFUError(.invalidOffer, "the offer has no media sections")
+    func remoteCredentials(of description: SessionDescription) throws -> RemoteCredentials {
+        guard let first = description.media.firstIndex(where: { $0.port != 0 }) ?? description.media.indices.first
+        else {
+            throw SFUError(.invalidOffer, "the description has no media sections")
         }
-        guard let ufrag = offer.iceUfrag(forMediaAt: first), let password = offer.icePassword(forMediaAt: first) else {
-            throw SFUError(.invalidOffer, "the offer has no ICE credentials (a=ice-ufrag, a=ice-pwd)")
+        guard let ufrag = description.iceUfrag(forMediaAt: first),
+            let password = description.icePassword(forMediaAt: first)
+        else {
+            throw SFUError(.invalidOffer, "the description has no ICE credentials (a=ice-ufrag, a=ice-pwd)")
         }
-        guard let fingerprint = offer.fingerprint(forMediaAt: first) else {
-            throw SFUError(.invalidOffer, "the offer has no DTLS fingerprint (a=fingerprint)")
+        guard let fingerprint = description.fingerprint(forMediaAt: first) else {
+            throw SFUError(.invalidOffer, "the description has no DTLS fingerprint (a=fingerprint)")
         }
-        return RemoteCredentials(ufrag: ufrag, password: password, fingerprint: fingerprint, setup: offer.setup(forMediaAt: first))
+        return RemoteCredentials(
+            ufrag: ufrag, password: password, fingerprint: fingerprint, setup: description.setup(forMediaAt: first))
     }
 
-    private struct LocalOptions {
+    struct LocalOptions {
         var sdp: AnswerOptions
         var ufrag: String
         var password: String
     }
 
-    private func answerOptions(codecs: [CodecCapability]) -> LocalOptions {
-        let ufrag = SecureRandom.iceString(8)
-        let password = SecureRandom.iceString(24)
-        // The announced host with the port the worker really bound, which differs when configured as 0.
+    /// Chorus's host candidate: the announced host with the port the worker really bound,
+    /// which differs from the configured one when that is 0.
+    var hostCandidate: Candidate {
         let address = configuration.announcedAddress
-        let candidate = Candidate(
+        return Candidate(
             foundation: "1", component: 1, transport: "udp", priority: 2_130_706_431, address: address.host,
             port: Int(worker.localAddress.port), kind: .host)
+    }
+
+    var localFingerprint: Fingerprint {
+        Fingerprint(algorithm: "sha-256", value: certificate.sha256Fingerprint)
+    }
+
+    func answerOptions(codecs: [CodecCapability], ufrag: String? = nil, password: String? = nil) -> LocalOptions {
+        let ufrag = ufrag ?? SecureRandom.iceString(8)
+        let password = password ?? SecureRandom.iceString(24)
         let sdp = AnswerOptions(
-            iceUfrag: ufrag, icePassword: password,
-            fingerprint: Fingerprint(algorithm: "sha-256", value: certificate.sha256Fingerprint),
-            candidates: [candidate], supportedCodecs: codecs,
-            supportedExtensions: MediaCapabilities.headerExtensions)
+            iceUfrag: ufrag, icePassword: password, fingerprint: localFingerprint, candidates: [hostCandidate],
+            supportedCodecs: codecs, supportedExtensions: MediaCapabilities.headerExtensions)
         return LocalOptions(sdp: sdp, ufrag: ufrag, password: password)
     }
 
-    private func makeSession(
-        id: String, role: PeerSession.Role, room: Room, identity: String, options: LocalOptions,
+    func makeSession(
+        id: String, role: PeerSession.Role, room: Room, identity: String, ufrag: String, password: String,
         credentials: RemoteCredentials
     ) throws -> PeerSession {
         let ice = ICELiteAgent(
-            localUfrag: options.ufrag, localPassword: options.password, remoteUfrag: credentials.ufrag,
+            localUfrag: ufrag, localPassword: password, remoteUfrag: credentials.ufrag,
             remotePassword: credentials.password)
-        // The answer takes the passive role unless the offerer insists on being passive itself.
+        // Chorus takes the passive (server) role unless the peer insists on being passive itself.
         let dtlsRole: DTLSRole = credentials.setup == .passive ? .client : .server
         let dtls = try DTLSTransport(
             certificate: certificate, role: dtlsRole,
             expectedRemoteFingerprint: (credentials.fingerprint.algorithm, credentials.fingerprint.value))
         return PeerSession(id: id, role: role, roomName: room.name, identity: identity, ice: ice, dtls: dtls,
                            now: Instant.now())
-    }
-
-    /// Indexes a publisher's tracks by payload type where only one track uses that payload type.
-    private func assignPayloadTypes(of session: PeerSession) {
-        var owners: [UInt8: [UpTrack]] = [:]
-        for track in session.upTracksByMid.values {
-            for codec in track.description.codecs { owners[codec.payloadType, default: []].append(track) }
-        }
-        for (payloadType, tracks) in owners where tracks.count == 1 {
-            session.upTracksByPayloadType[payloadType] = tracks[0]
-        }
     }
 }
 

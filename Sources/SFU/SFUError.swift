@@ -11,6 +11,8 @@ public struct SFUError: Error, Equatable, CustomStringConvertible {
         case invalidArgument = "invalid_argument"
         case alreadyPublishing = "already_publishing"
         case unavailable = "unavailable"
+        case trackNotFound = "track_not_found"
+        case notAllowed = "not_allowed"
     }
 
     public let kind: Kind

@@ -17,6 +17,42 @@ public struct TrackDescription: Sendable {
     /// SSRCs the publisher announced in its offer, if any (a=ssrc).
     public var announcedSSRCs: [UInt32]
     public var rids: [String]
+    /// microphone, camera, screen_share or screen_share_audio, as the publisher announced it.
+    public var source: String
+    /// Simulcast layers the publisher announced, lowest first.
+    public var layers: [LayerDescription]
+}
+
+/// One simulcast layer as the publisher announced it.
+public struct LayerDescription: Sendable, Equatable {
+    public var rid: String
+    public var width: Int?
+    public var height: Int?
+    public var bitrate: Int?
+
+    public init(rid: String, width: Int? = nil, height: Int? = nil, bitrate: Int? = nil) {
+        self.rid = rid
+        self.width = width
+        self.height = height
+        self.bitrate = bitrate
+    }
+}
+
+/// What a conference client says about a track it sends, keyed by the m-section's mid.
+public struct PublishedTrackInfo: Sendable, Equatable {
+    public var mid: String
+    public var kind: TrackKind?
+    public var source: String?
+    public var muted: Bool
+    public var layers: [LayerDescription]
+
+    public init(mid: String, kind: TrackKind?, source: String?, muted: Bool, layers: [LayerDescription]) {
+        self.mid = mid
+        self.kind = kind
+        self.source = source
+        self.muted = muted
+        self.layers = layers
+    }
 }
 
 /// Whether two codecs carry the same media format (name, clock rate, channels), ignoring payload type.
@@ -32,6 +68,8 @@ final class UpTrack {
     var ssrcs: [UInt32]
     var downTracks: [DownTrack] = []
     var lastKeyframeRequestAt: Instant?
+    /// A muted track is not forwarded; the publisher may keep sending (or send silence).
+    var muted: Bool
     var packetsReceived: UInt64 = 0
     var bytesReceived: UInt64 = 0
 
@@ -39,6 +77,7 @@ final class UpTrack {
         self.description = description
         self.publisher = publisher
         ssrcs = description.announcedSSRCs
+        muted = description.muted
     }
 
     var mediaSSRC: UInt32? { ssrcs.first }

@@ -33,9 +33,9 @@ extension APIError {
     init(_ error: SFUError) {
         let status: Int
         switch error.kind {
-        case .roomNotFound, .participantNotFound, .sessionNotFound, .notPublishing: status = 404
+        case .roomNotFound, .participantNotFound, .sessionNotFound, .notPublishing, .trackNotFound: status = 404
         case .roomExists, .alreadyPublishing: status = 409
-        case .roomFull: status = 403
+        case .roomFull, .notAllowed: status = 403
         case .invalidOffer, .invalidArgument: status = 400
         case .unavailable: status = 503
         }

@@ -22,11 +22,14 @@ public final class APIHandler {
     let configuration: APIConfiguration
     let rooms: RoomManager
     let metrics: MetricsExporter
+    let staticFiles: StaticFiles?
 
-    public init(configuration: APIConfiguration, rooms: RoomManager, metrics: MetricsExporter) {
+    public init(configuration: APIConfiguration, rooms: RoomManager, metrics: MetricsExporter,
+                staticFiles: StaticFiles? = nil) {
         self.configuration = configuration
         self.rooms = rooms
         self.metrics = metrics
+        self.staticFiles = staticFiles
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -61,6 +64,11 @@ public final class APIHandler {
             return HTTPResponse(
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")],
                 body: Array(metrics.render().utf8))
+        }
+        if path.matches("v1", "rtc") {
+            throw APIError(
+                status: 426, code: "upgrade_required",
+                message: "/v1/rtc is the signaling WebSocket; connect with a WebSocket client and access_token")
         }
         if path.matches("v1", "dev", "token") {
             try allow(method, ["GET"], request)
@@ -100,6 +108,9 @@ public final class APIHandler {
             }
             try allow(method, ["DELETE"], request)
             return try deleteSession(request, room: captured[0], sessionID: captured[1])
+        }
+        if method == "GET" || method == "HEAD", let file = staticFiles?.response(for: request.path) {
+            return file
         }
         throw APIError.notFound("no such endpoint: \(method) \(request.path)")
     }
@@ -280,30 +291,11 @@ public final class APIHandler {
     // MARK: JSON
 
     private func roomJSON(_ room: Room) -> [String: Any] {
-        [
-            "name": room.name, "sid": room.sid, "createdAt": iso8601(room.createdAt),
-            "numParticipants": room.participants.count, "numPublishers": room.numPublishers,
-            "maxParticipants": room.maxParticipants, "emptyTimeoutSeconds": room.emptyTimeoutSeconds,
-            "e2eeRequired": room.e2eeRequired, "node": rooms.configuration.nodeID,
-        ]
+        JSONShapes.room(room, node: rooms.configuration.nodeID)
     }
 
     private func participantJSON(_ participant: Participant) -> [String: Any] {
-        [
-            "identity": participant.identity, "sid": participant.sid, "name": participant.name,
-            "joinedAt": iso8601(participant.joinedAt),
-            "tracks": participant.tracks.map { track -> [String: Any] in
-                [
-                    "sid": track.sid, "kind": track.kind.rawValue,
-                    "source": track.kind == .audio ? "microphone" : "camera", "mid": track.mid, "muted": track.muted,
-                    "e2ee": false, "layers": track.rids.map { ["rid": $0] },
-                ]
-            },
-        ]
-    }
-
-    private func iso8601(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        JSONShapes.participant(participant)
     }
 
     private func addCORSHeaders(_ response: inout HTTPResponse) {

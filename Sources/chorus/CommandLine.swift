@@ -3,7 +3,7 @@ import Foundation
 let usage = """
     Usage:
       chorus serve [--config FILE] [--dev] [--bind ADDRESS] [--http-port PORT] [--rtc-port PORT]
-                   [--announce ADDRESS]
+                   [--announce ADDRESS] [--web-root DIR]
           Runs a node. --dev binds to 127.0.0.1, uses API key devkey / secret devsecret,
           creates rooms on first join and keeps state in memory.
       chorus token --room ROOM --identity ID [--name NAME] [--publish] [--subscribe] [--admin]

@@ -11,6 +11,8 @@ struct NodeConfiguration: Decodable {
     var apiKeys: [String: String]?
     var autoCreateRooms: Bool?
     var nodeID: String?
+    /// Directory with web/ (the web client) and openapi.json.
+    var webRoot: String?
 
     static func load(path: String) throws -> NodeConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -8,7 +8,7 @@ import Wire
 func runServe(_ arguments: [String]) throws {
     let options = try Options(
         arguments, flags: ["--dev"],
-        values: ["--config", "--bind", "--http-port", "--rtc-port", "--announce"])
+        values: ["--config", "--bind", "--http-port", "--rtc-port", "--announce", "--web-root"])
     var file = NodeConfiguration()
     if let path = options.value("--config") { file = try NodeConfiguration.load(path: path) }
     let dev = options.flag("--dev")
@@ -44,9 +44,17 @@ func runServe(_ arguments: [String]) throws {
     let worker = try MediaWorker(configuration: sfuConfiguration)
     let rooms = RoomManager(configuration: sfuConfiguration, worker: worker, certificate: certificate)
     let metrics = MetricsExporter(rooms: rooms, workers: [worker])
-    let api = APIHandler(
-        configuration: APIConfiguration(apiKeys: apiKeys, devMode: dev), rooms: rooms, metrics: metrics)
+    let apiConfiguration = APIConfiguration(apiKeys: apiKeys, devMode: dev)
+    let staticFiles = StaticFiles(override: options.value("--web-root") ?? file.webRoot)
+    if staticFiles.isEmpty {
+        Log.warning("web client files not found; / and /v1/openapi.json will return 404",
+                    ["hint": "pass --web-root DIR containing web/ and openapi.json"])
+    }
+    let api = APIHandler(configuration: apiConfiguration, rooms: rooms, metrics: metrics, staticFiles: staticFiles)
     let server = try HTTPServer(host: bindHost, port: Int(httpPort)) { request in api.handle(request) }
+    let signaling = ConferenceSignaling(rooms: rooms, configuration: apiConfiguration)
+    signaling.attach(to: server)
+    rooms.onEvent = { event in signaling.handle(event) }
 
     worker.onSessionClosed = { [server] sessionID, reason in
         server.post { rooms.sessionClosedByWorker(sessionID, reason: reason) }

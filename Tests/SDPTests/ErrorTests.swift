@@ -12,6 +12,8 @@ import Testing
         ("v=1\r\n", 1, "unsupported SDP version '1', expected 0"),
         ("v=0\r\ns=-\r\nt=0 0\r\n", nil, "the o= line is missing"),
         ("v=0\r\nhello\r\n", 2, "expected '<type>=<value>', got 'hello'"),
+        ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\r\r\n", 2, "the line contains a carriage return or NUL character"),
+        ("v=0\r\ns=a\u{0}b\r\n", 2, "the line contains a carriage return or NUL character"),
         (
             "v=0\r\no=- 1 1 IN IP4\r\n", 2,
             "o= must have 6 fields '<username> <sess-id> <sess-version> IN IP4 <address>', got '- 1 1 IN IP4'"

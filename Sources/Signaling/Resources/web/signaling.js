@@ -78,6 +78,7 @@ export class SignalingClient extends EventTarget {
     }
     this.finish('left');
     if (this.socket) this.socket.close(1000, 'leave');
+    this.setStatus('closed', 'left');
   }
 
   /**
@@ -131,6 +132,8 @@ export class SignalingClient extends EventTarget {
         this.finish(message.reason || 'left');
       }
       this.dispatchEvent(new CustomEvent('message', { detail: message }));
+      // The server closes the socket after `leave`; closing it here too ends the session even if it does not.
+      if (message.type === 'leave') socket.close(1000, 'leave');
     });
 
     socket.addEventListener('close', (event) => {
