@@ -178,6 +178,10 @@ public struct ReceiveStatistics {
             return .probation
         }
 
+        if delta == 0 {
+            received += 1
+            return .reordered
+        }
         if delta < Self.maxDropout {
             if sequenceNumber < maxSequence {
                 cycles &+= Self.sequenceModulus

@@ -26,7 +26,7 @@ struct SequenceNumberMap {
         case late(extended: Int64)
         /// Older than the packet the segment started at.
         case beforeSegment
-        /// Further than `maxDropout` ahead or `capacity` behind.
+        /// Further than `maxDropout` ahead or `maxMisorder` behind.
         case jump
     }
 
@@ -52,6 +52,9 @@ struct SequenceNumberMap {
 
     /// The forward jump of RFC 3550 appendix A.1 (MAX_DROPOUT) beyond which a number is a jump.
     static let maxDropout: Int64 = 3000
+    /// How far behind the highest number a packet is late rather than a jump. Appendix A.1 uses
+    /// 100; a wider window tells a packet older than the mapping (too late) from a restart.
+    static let maxMisorder: Int64 = 1000
 
     let capacity: Int
     private var incomingSlots: [IncomingSlot]
@@ -88,7 +91,7 @@ struct SequenceNumberMap {
         if delta > 0, delta <= Self.maxDropout {
             return .newest(extended: highestIncoming + delta)
         }
-        if delta <= 0, delta > -Int64(capacity) {
+        if delta <= 0, delta > -Self.maxMisorder {
             let extended = highestIncoming + delta
             return extended < segmentStart ? .beforeSegment : .late(extended: extended)
         }

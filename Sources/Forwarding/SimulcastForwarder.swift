@@ -21,7 +21,7 @@ import Wire
 ///   the lowest active layer above the target. So a layer that stops makes the forwarder fall
 ///   back at the next keyframe of a lower one.
 /// - While the forwarded layer is not the one selected, the result asks for a keyframe of the
-///   selected layer, at most once per `keyframeRequestInterval`.
+///   selected layer, at once when the selection changes and then once per `keyframeRequestInterval`.
 /// - A sequence number or timestamp that jumps far is dropped until the next packet confirms
 ///   the jump (the bad_seq rule of RFC 3550 appendix A.1). A confirmed jump continues the
 ///   outgoing numbering and timestamps as a switch does.
@@ -58,7 +58,7 @@ public struct SimulcastForwarder {
     private var timestampFilter: TimestampJumpFilter
     private var lastMediaAt: [Instant?]
     private var highestTimestamp: (timestamp: UInt32, sentAt: Instant)?
-    private var lastKeyframeRequestAt: Instant?
+    private var lastKeyframeRequest: (layer: Int, at: Instant)?
     /// The sequence number that confirms a pending jump on the current layer.
     private var sequenceJumpConfirmation: UInt16?
     private var keyframeNeededOnCurrentLayer = false
@@ -157,12 +157,12 @@ public struct SimulcastForwarder {
         } else {
             return nil
         }
-        if let last = lastKeyframeRequestAt,
-            now.milliseconds(since: last) < configuration.keyframeRequestIntervalMilliseconds
+        if let last = lastKeyframeRequest, last.layer == layer,
+            now.milliseconds(since: last.at) < configuration.keyframeRequestIntervalMilliseconds
         {
             return nil
         }
-        lastKeyframeRequestAt = now
+        lastKeyframeRequest = (layer, now)
         keyframeNeededOnCurrentLayer = false
         return layer
     }

@@ -32,6 +32,25 @@ struct PacketStatusChunkEncoder {
         pendingCount += 1
     }
 
+    /// Adds `count` copies of `symbol`, as many calls of `add(_:)` would, but a long run costs
+    /// one step per run length chunk instead of one per status.
+    mutating func add(_ symbol: Symbol, count: Int) {
+        var remaining = count
+        while remaining > 0 {
+            // Past 14 equal statuses only a run length chunk can take them, so a run grows in bulk.
+            let isRun = pendingAllSame && pending.first == symbol && pendingCount >= PacketStatusChunks.oneBitCapacity
+            let room = isRun ? PacketStatusChunks.maxRunLength - pendingCount : 0
+            if room > 0 {
+                let taken = min(room, remaining)
+                pendingCount += taken
+                remaining -= taken
+            } else {
+                add(symbol)
+                remaining -= 1
+            }
+        }
+    }
+
     /// Returns every chunk, the pending statuses encoded into the last one.
     func finish() -> [UInt16] {
         guard pendingCount > 0 else { return chunks }

@@ -37,13 +37,14 @@ enum PacketStatusChunks {
         return offset - start
     }
 
-    /// Calls `body` with the index and symbol of each of `count` statuses. The caller checks
-    /// the chunks with `encodedLength` first.
-    static func forEachStatus(
+    /// Calls `body` with the index and symbol of each status among the first `count` that is not
+    /// `notReceived`, until `body` returns false. The caller checks the chunks with
+    /// `encodedLength` first. A run length chunk of lost packets takes one step, not one per packet.
+    static func forEachReceived(
         _ bytes: UnsafeRawBufferPointer,
         from start: Int,
         count: Int,
-        _ body: (Int, Symbol) -> Void
+        _ body: (Int, Symbol) -> Bool
     ) {
         var offset = start
         var index = 0
@@ -52,9 +53,16 @@ enum PacketStatusChunks {
             offset += 2
             guard let symbols = symbolCount(chunk) else { return }
 
-            for position in 0..<min(symbols, count - index) {
+            let covered = min(symbols, count - index)
+            if chunk & 0x8000 == 0, chunk >> 13 == Symbol.notReceived.rawValue {
+                index += covered
+                continue
+            }
+            for position in 0..<covered {
                 guard let symbol = self.symbol(chunk, at: position) else { return }
-                body(index, symbol)
+                if symbol != .notReceived {
+                    guard body(index, symbol) else { return }
+                }
                 index += 1
             }
         }

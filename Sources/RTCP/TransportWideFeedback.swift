@@ -127,8 +127,7 @@ public struct TransportWideFeedback: Equatable, Hashable, Sendable {
         var received: [ReceivedPacket] = []
         var offset: Int64 = 0
         var failed = false
-        PacketStatusChunks.forEachStatus(body, from: chunksStart, count: Int(packetStatusCount)) { index, symbol in
-            guard !failed, symbol != .notReceived else { return }
+        PacketStatusChunks.forEachReceived(body, from: chunksStart, count: Int(packetStatusCount)) { index, symbol in
             let delta: Int64
             if symbol == .smallDelta, let value = deltas.readUInt8() {
                 delta = Int64(value)
@@ -136,11 +135,12 @@ public struct TransportWideFeedback: Equatable, Hashable, Sendable {
                 delta = Int64(Int16(bitPattern: value))
             } else {
                 failed = true
-                return
+                return false
             }
             offset += delta * deltaUnitMicroseconds
             let sequenceNumber = baseSequenceNumber &+ UInt16(truncatingIfNeeded: index)
             received.append(ReceivedPacket(sequenceNumber: sequenceNumber, receiveOffset: offset))
+            return true
         }
         guard !failed else { return nil }
 

@@ -37,7 +37,8 @@ public struct TransportWideFeedbackBuilder {
     ///
     /// Sequence numbers missing between arrivals are reported as not received, including those
     /// between the last arrival of one packet and the first of the next. A gap of more than
-    /// 65534 sequence numbers is not reported, because a packet covers at most 65535.
+    /// 65534 sequence numbers is not reported, because a packet covers at most 65535. Neither is
+    /// a gap whose statuses do not fit in `maxPacketSize` together with the next arrival.
     public mutating func build(_ arrivals: [Arrival]) -> [[UInt8]] {
         var packets: [[UInt8]] = []
         var draft: Draft?
@@ -57,8 +58,12 @@ public struct TransportWideFeedbackBuilder {
             }
 
             var next = Draft(base: base, firstReceiveTime: arrival.receiveTime)
-            let added = next.add(arrival, maxPacketSize: maxPacketSize)
-            precondition(added, "the first arrival always fits in an empty feedback packet")
+            if !next.add(arrival, maxPacketSize: maxPacketSize) {
+                // The losses before the arrival do not fit beside it, so they go unreported.
+                next = Draft(base: arrival.sequenceNumber, firstReceiveTime: arrival.receiveTime)
+                let added = next.add(arrival, maxPacketSize: maxPacketSize)
+                precondition(added, "the first arrival always fits in an empty feedback packet")
+            }
             draft = next
         }
         if let finished = draft {
@@ -100,9 +105,7 @@ extension TransportWideFeedbackBuilder {
             guard let delta16 = Int16(exactly: delta) else { return false }
 
             var candidate = chunks
-            for _ in (lastSequenceNumber + 1)..<arrival.sequenceNumber {
-                candidate.add(.notReceived)
-            }
+            candidate.add(.notReceived, count: Int(arrival.sequenceNumber - lastSequenceNumber - 1))
             let small = delta >= 0 && delta <= 0xFF
             candidate.add(small ? .smallDelta : .largeDelta)
             let length = Self.fixedLength + candidate.chunkCount * 2 + deltas.count + (small ? 1 : 2)

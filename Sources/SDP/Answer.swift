@@ -72,7 +72,7 @@ public func makeAnswer(
         // that rejects it even when other sections are accepted.
         throw SDPError(
             "media section '\(tag.excerpt)' is the first of the offer's BUNDLE group, so it cannot be rejected, "
-                + "but it is not usable: \(reason)")
+                + "but it is not usable: \(reason). Put a supported audio or video section first.")
     }
     if bundle != nil {
         answer.bundleGroups = [negotiated.map(\.mid)]

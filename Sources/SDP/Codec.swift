@@ -94,7 +94,7 @@ public struct Codec: Equatable, Hashable, Sendable {
         return "\(payloadType) " + parameters.map(\.text).joined(separator: ";")
     }
 
-    /// The codec a static payload type stands for when the m-section has no rtpmap for it
+    /// Returns the codec a static payload type stands for when the m-section has no rtpmap for it
     /// (RFC 3551 section 6, tables 4 and 5). Dynamic and unassigned types return nil.
     static func staticPayloadType(_ payloadType: UInt8, kind: MediaKind) -> Codec? {
         let audio: [UInt8: (String, Int, Int?)] = [

@@ -22,7 +22,7 @@ extension MediaDescription {
         return codec(payloadType: payloadType) != nil
     }
 
-    /// Fills the typed fields from `attributes`; `lines` holds the line number of each attribute.
+    /// Fills the typed fields from `attributes`, where `lines` contains the line number of each attribute.
     mutating func interpretAttributes(lines: [Int], sessionDirection: Direction?) throws {
         var explicitDirection: Direction?
         var rtpmaps: [UInt8: (attribute: String, line: Int)] = [:]
@@ -97,7 +97,7 @@ extension MediaDescription {
     }
 
     /// Builds `codecs` in m= line order. A static payload type without rtpmap gets its
-    /// RFC 3551 encoding; a dynamic one without rtpmap has no codec and stays only in `formats`.
+    /// RFC 3551 encoding, but a dynamic one without rtpmap has no codec and stays only in `formats`.
     private mutating func buildCodecs(
         rtpmaps: [UInt8: (attribute: String, line: Int)], fmtps: [UInt8: String],
         feedback: [(payloadType: UInt8?, value: String)]

@@ -72,35 +72,35 @@ public struct SessionDescription: Equatable, Hashable, Sendable {
         return sources
     }
 
-    /// The ICE username fragment for the m-section at `index`, falling back to its BUNDLE tag
+    /// Returns the ICE username fragment for the m-section at `index`, falling back to its BUNDLE tag
     /// section and then to the session level (RFC 8839 section 5.4).
     public func iceUfrag(forMediaAt index: Int) -> String? {
         transportSources(forMediaAt: index).lazy.compactMap(\.iceUfrag).first ?? iceUfrag
     }
 
-    /// The ICE password for the m-section at `index`, resolved like `iceUfrag(forMediaAt:)`.
+    /// Returns the ICE password for the m-section at `index`, resolved like `iceUfrag(forMediaAt:)`.
     public func icePassword(forMediaAt index: Int) -> String? {
         transportSources(forMediaAt: index).lazy.compactMap(\.icePassword).first ?? icePassword
     }
 
-    /// The certificate fingerprints for the m-section at `index` (RFC 8122 section 5: a
+    /// Returns the certificate fingerprints for the m-section at `index` (RFC 8122 section 5: a
     /// media-level fingerprint overrides the session-level one).
     public func fingerprints(forMediaAt index: Int) -> [Fingerprint] {
         transportSources(forMediaAt: index).first { !$0.fingerprints.isEmpty }?.fingerprints ?? fingerprints
     }
 
-    /// The first fingerprint for the m-section at `index`, preferring sha-256.
+    /// Returns the first fingerprint for the m-section at `index`, preferring sha-256.
     public func fingerprint(forMediaAt index: Int) -> Fingerprint? {
         let all = fingerprints(forMediaAt: index)
         return all.first { $0.algorithm.lowercased() == "sha-256" } ?? all.first
     }
 
-    /// The DTLS setup role for the m-section at `index`, nil when no level states one.
+    /// Returns the DTLS setup role for the m-section at `index`, nil when no level states one.
     public func setup(forMediaAt index: Int) -> SetupRole? {
         transportSources(forMediaAt: index).lazy.compactMap(\.setup).first ?? setup
     }
 
-    /// True when mixed one-byte and two-byte header extensions are allowed for the m-section
+    /// Returns true when mixed one-byte and two-byte header extensions are allowed for the m-section
     /// at `index` (RFC 8285 section 6), at session or media level.
     public func extmapAllowMixed(forMediaAt index: Int) -> Bool {
         extmapAllowMixed || (media.indices.contains(index) && media[index].extmapAllowMixed)

@@ -97,7 +97,14 @@ public final class MediaWorker: @unchecked Sendable {
     /// Starts or stops forwarding one published track.
     func setMuted(sessionID: String, mid: String, muted: Bool) {
         loop.post { [self] in
-            sessionsByID[sessionID]?.upTracksByMid[mid]?.muted = muted
+            guard let upTrack = sessionsByID[sessionID]?.upTracksByMid[mid] else { return }
+            upTrack.muted = muted
+            for downTrack in upTrack.downTracks { downTrack.resync() }
+            // Subscribers resume decoding only from a keyframe.
+            if !muted, upTrack.description.kind == .video {
+                requestKeyframe(upTrack, now: Instant.now(), force: true)
+                sendBatch.flush()
+            }
         }
     }
 
@@ -321,7 +328,7 @@ public final class MediaWorker: @unchecked Sendable {
         upTrack.bytesReceived += UInt64(length)
         if upTrack.muted { return }
         for downTrack in upTrack.downTracks {
-            forward(view, packet: packet, to: downTrack)
+            forward(view, packet: packet, to: downTrack, now: now)
         }
     }
 
@@ -345,7 +352,8 @@ public final class MediaWorker: @unchecked Sendable {
 
     /// Rewrites one packet for a subscriber: its SSRC, payload type, sequence number and
     /// timestamp, without the publisher's header extensions, then protects it with the subscriber's keys.
-    private func forward(_ view: RTPPacketView, packet: UnsafeRawBufferPointer, to downTrack: DownTrack) {
+    private func forward(_ view: RTPPacketView, packet: UnsafeRawBufferPointer, to downTrack: DownTrack, now: Instant) {
+        let upTrack = downTrack.upTrack
         let subscriber = downTrack.subscriber
         guard subscriber.isConnected, let address = subscriber.address, let outbound = subscriber.outbound else {
             return
@@ -367,7 +375,7 @@ public final class MediaWorker: @unchecked Sendable {
             return
         }
         let (sequenceNumber, timestamp) = downTrack.rewrite(
-            sequenceNumber: view.sequenceNumber, timestamp: view.timestamp)
+            sequenceNumber: view.sequenceNumber, timestamp: view.timestamp, clockRate: upTrack.clockRate, now: now)
         slot[0] = 0x80 | (view.hasPadding ? 0x20 : 0) | UInt8(view.csrcCount)
         slot[1] = (view.marker ? 0x80 : 0) | payloadType
         slot.storeBigEndian(sequenceNumber, at: 2)

@@ -81,6 +81,9 @@ final class UpTrack {
     }
 
     var mediaSSRC: UInt32? { ssrcs.first }
+
+    /// RTP clock rate of the track's codecs (they share one per kind in practice).
+    var clockRate: Int { description.codecs.first?.clockRate ?? (description.kind == .audio ? 48000 : 90000) }
 }
 
 /// One subscriber's leg of an up track: the SSRC, payload types, sequence numbers and
@@ -110,14 +113,38 @@ final class DownTrack {
         initialTimestamp = random &* 2_654_435_761
     }
 
+    /// Last forwarded values, to continue the outgoing stream after a pause.
+    private var lastSequenceNumber: UInt16 = 0
+    private var lastTimestamp: UInt32 = 0
+    private var lastSentAt: Instant?
+    private var needsResync = false
+
+    /// Makes the next packet continue the outgoing numbering without a gap, after packets
+    /// were dropped on purpose (mute); the receiver would otherwise wait for them as losses.
+    func resync() {
+        needsResync = started
+    }
+
     /// Returns the outgoing sequence number and timestamp for an incoming packet,
     /// fixing the offsets at the first packet so later gaps stay visible to the receiver.
-    func rewrite(sequenceNumber: UInt16, timestamp: UInt32) -> (UInt16, UInt32) {
+    func rewrite(sequenceNumber: UInt16, timestamp: UInt32, clockRate: Int, now: Instant) -> (UInt16, UInt32) {
         if !started {
             started = true
             sequenceOffset = initialSequenceNumber &- sequenceNumber
             timestampOffset = initialTimestamp &- timestamp
+        } else if needsResync {
+            needsResync = false
+            let elapsed = max(1, now.microseconds - (lastSentAt ?? now).microseconds)
+            let ticks = UInt32(truncatingIfNeeded: max(1, elapsed * Int64(clockRate) / 1_000_000))
+            sequenceOffset = (lastSequenceNumber &+ 1) &- sequenceNumber
+            timestampOffset = (lastTimestamp &+ ticks) &- timestamp
         }
-        return (sequenceNumber &+ sequenceOffset, timestamp &+ timestampOffset)
+        let result = (sequenceNumber &+ sequenceOffset, timestamp &+ timestampOffset)
+        if !started || isNewer(result.0, than: lastSequenceNumber) || lastSentAt == nil {
+            lastSequenceNumber = result.0
+            lastTimestamp = result.1
+            lastSentAt = now
+        }
+        return result
     }
 }

@@ -20,6 +20,9 @@ public final class SRTPSession {
     public private(set) var rolloverCounterRecoveries = 0
     private var session: srtp_t?
     private var packetCopy: [UInt8] = []
+    /// The master key and salt, kept to add a stream for one SSRC with a chosen rollover counter.
+    private var masterKey: [UInt8]
+    private let replayWindow: Int
 
     /// - Parameters:
     ///   - key: the master key, `profile.keyLength` bytes.
@@ -34,29 +37,42 @@ public final class SRTPSession {
         else { throw SRTPError.badParameter }
         self.profile = profile
         self.direction = direction
+        // libsrtp takes the master key and salt concatenated, and copies them.
+        masterKey = key + salt
+        self.replayWindow = replayWindow
 
-        var policy = srtp_policy_t()
-        profile.setCryptoPolicy(&policy.rtp)
-        profile.setCryptoPolicy(&policy.rtcp)
-        policy.ssrc.type = direction == .inbound ? ssrc_any_inbound : ssrc_any_outbound
-        policy.window_size = UInt(replayWindow)
-        policy.allow_repeat_tx = direction == .outbound ? 1 : 0
-        policy.next = nil
-
-        // libsrtp takes the master key and salt concatenated, and copies them in srtp_create.
-        var masterKey = key + salt
-        defer { for index in masterKey.indices { masterKey[index] = 0 } }
         var created: srtp_t?
-        let status = masterKey.withUnsafeMutableBufferPointer { keyPointer -> srtp_err_status_t in
-            policy.key = keyPointer.baseAddress
-            return srtp_create(&created, &policy)
-        }
+        let status = withPolicy(ssrc: nil) { srtp_create(&created, $0) }
         guard status == srtp_err_status_ok, let created else { throw SRTPError(status: status) }
         session = created
     }
 
     deinit {
         if let session { srtp_dealloc(session) }
+        for index in masterKey.indices { masterKey[index] = 0 }
+    }
+
+    /// Calls `body` with a policy for this session's profile, key and direction: for every SSRC
+    /// of the direction when `ssrc` is nil, else for that SSRC alone.
+    private func withPolicy<Result>(
+        ssrc: UInt32?, _ body: (UnsafeMutablePointer<srtp_policy_t>) -> Result
+    ) -> Result {
+        var policy = srtp_policy_t()
+        profile.setCryptoPolicy(&policy.rtp)
+        profile.setCryptoPolicy(&policy.rtcp)
+        if let ssrc {
+            policy.ssrc.type = ssrc_specific
+            policy.ssrc.value = ssrc
+        } else {
+            policy.ssrc.type = direction == .inbound ? ssrc_any_inbound : ssrc_any_outbound
+        }
+        policy.window_size = UInt(replayWindow)
+        policy.allow_repeat_tx = direction == .outbound ? 1 : 0
+        policy.next = nil
+        return masterKey.withUnsafeMutableBufferPointer { keyPointer in
+            policy.key = keyPointer.baseAddress
+            return body(&policy)
+        }
     }
 
     /// Encrypts and authenticates the RTP packet of `length` bytes at `buffer` in place and
@@ -97,6 +113,12 @@ public final class SRTPSession {
         let ssrc = UInt32(header[8]) << 24 | UInt32(header[9]) << 16 | UInt32(header[10]) << 8 | UInt32(header[11])
         var currentROC: UInt32 = 0
         guard srtp_get_stream_roc(session, ssrc, &currentROC) == srtp_err_status_ok else {
+            let sequenceNumber = UInt16(header[2]) << 8 | UInt16(header[3])
+            if let plainLength = unprotectFirstPacketAfterWrap(
+                buffer, length: length, ssrc: ssrc, sequenceNumber: sequenceNumber, keepsCopy: keepsCopy)
+            {
+                return plainLength
+            }
             throw Self.unprotectError(status)
         }
         // A pending ROC of 0 means "none" to libsrtp, so ROC 0 itself cannot be forced.
@@ -113,6 +135,34 @@ public final class SRTPSession {
             }
         }
         throw Self.unprotectError(status)
+    }
+
+    /// Retries the first packet of an SSRC with rollover counter 1, for a stream whose packets before
+    /// its first sequence number wrap were all lost. libsrtp starts each new stream at counter 0
+    /// (RFC 3711 section 3.3.1), so the packet is tried in a stream added for this SSRC alone,
+    /// which is removed again when the packet does not verify. Only sequence numbers below 0x8000
+    /// are retried: a higher one after a wrap would mean more than 32768 lost packets.
+    private func unprotectFirstPacketAfterWrap(
+        _ buffer: UnsafeMutableRawPointer, length: Int, ssrc: UInt32, sequenceNumber: UInt16, keepsCopy: Bool
+    ) -> Int? {
+        guard sequenceNumber < 0x8000 else { return nil }
+        let added = withPolicy(ssrc: ssrc) { srtp_add_stream(session, $0) }
+        guard added == srtp_err_status_ok else { return nil }
+        guard srtp_set_stream_roc(session, ssrc, 1) == srtp_err_status_ok else {
+            removeStream(ssrc: ssrc)
+            return nil
+        }
+
+        if keepsCopy { restoreCopy(to: buffer, length: length) }
+        var newLength = Int32(length)
+        let status = srtp_unprotect(session, buffer, &newLength)
+        guard status == srtp_err_status_ok else {
+            removeStream(ssrc: ssrc)
+            return nil
+        }
+        _ = srtp_set_stream_roc(session, ssrc, 0)
+        rolloverCounterRecoveries += 1
+        return Int(newLength)
     }
 
     /// Frees the per-SSRC state (replay window and rollover counter) of a stream that has ended.

@@ -100,6 +100,37 @@ import Testing
     }
 
     @Test(arguments: SRTPProtectionProfile.allCases)
+    func firstPacketAfterLostWrapDecrypts(_ profile: SRTPProtectionProfile) throws {
+        let (sender, receiver) = try makeSessionPair(profile)
+        // The stream starts at 0xFFFE and both packets before the wrap are lost, so the first packet
+        // the receiver sees, sequence number 0, was protected with rollover counter 1.
+        for sequenceNumber: UInt16 in [0xFFFE, 0xFFFF] {
+            _ = try protectRTP(sender, makeRTPPacket(sequenceNumber: sequenceNumber))
+        }
+        for sequenceNumber: UInt16 in [0, 1, 3, 2, 500] {
+            let srtp = try protectRTP(sender, makeRTPPacket(sequenceNumber: sequenceNumber))
+            #expect(
+                try unprotectRTP(receiver, srtp) == makeRTPPacket(sequenceNumber: sequenceNumber),
+                "sequence number \(sequenceNumber)")
+        }
+        #expect(receiver.rolloverCounterRecoveries == 1)
+    }
+
+    @Test(arguments: SRTPProtectionProfile.allCases)
+    func forgedFirstPacketLeavesNoStream(_ profile: SRTPProtectionProfile) throws {
+        let (sender, receiver) = try makeSessionPair(profile)
+        var forged = try protectRTP(sender, makeRTPPacket(sequenceNumber: 3, ssrc: 0x0BAD_0BAD))
+        forged[forged.count - 1] ^= 0x01
+        #expect(throws: SRTPError.authenticationFailed) { try unprotectRTP(receiver, forged) }
+        #expect(receiver.rolloverCounterRecoveries == 0)
+
+        // Had the failed attempt left a stream with rollover counter 1 behind, this packet with
+        // counter 0 would no longer decrypt.
+        let genuine = try protectRTP(sender, makeRTPPacket(sequenceNumber: 4, ssrc: 0x0BAD_0BAD))
+        #expect(try unprotectRTP(receiver, genuine) == makeRTPPacket(sequenceNumber: 4, ssrc: 0x0BAD_0BAD))
+    }
+
+    @Test(arguments: SRTPProtectionProfile.allCases)
     func largeGapsDecrypt(_ profile: SRTPProtectionProfile) throws {
         let (sender, receiver) = try makeSessionPair(profile)
         let delivered: Set<Int> = [12, 82630, 115_999]

@@ -72,6 +72,41 @@ import Testing
         #expect(SRTPReference.protectRTCPWithGCM(plain, key: Self.gcmKey, salt: Self.gcmSalt, index: 0x5d4) == expected)
     }
 
+    /// libsrtp protecting under the RFC 3711 appendix B.3 master key must produce what AES-CM
+    /// protection with the session keys printed in B.3 produces, so the derivation runs in libsrtp.
+    @Test func libsrtpUsesRFC3711SessionKeys() throws {
+        let sender = try SRTPSession(
+            profile: .aesCM128HMACSHA1_80, key: Self.masterKey, salt: Self.masterSalt, direction: .outbound)
+        let keys = SRTPReference.SessionKeys(
+            key: hexBytes("C61E7A93744F39EE10734AFE3FF7A087"), salt: hexBytes("30CBBC08863D8C85D49DB34A9AE1"),
+            authenticationKey: hexBytes("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"))
+        for sequenceNumber: UInt16 in [0, 0x1234, 0xFFFF] {
+            let packet = makeRTPPacket(sequenceNumber: sequenceNumber, ssrc: 0xCAFE_BABE, payloadLength: 50)
+            let expected = SRTPReference.protectRTPWithAESCM(packet, keys: keys, rolloverCounter: 0)
+            #expect(try protectRTP(sender, packet) == expected, "sequence number \(sequenceNumber)")
+        }
+    }
+
+    /// The RTP packet of RFC 7714 section 16.1.1, byte for byte, through libsrtp in both directions.
+    /// libsrtp derives its session key and salt from a master key, so the RFC's session key cannot be
+    /// given to it: the reference, checked against the RFC above, supplies the expected bytes.
+    @Test func rfc7714PacketThroughLibsrtp() throws {
+        let salt = Array(Self.masterSalt.prefix(12))
+        let sender = try SRTPSession(profile: .aeadAES128GCM, key: Self.masterKey, salt: salt, direction: .outbound)
+        let receiver = try SRTPSession(profile: .aeadAES128GCM, key: Self.masterKey, salt: salt, direction: .inbound)
+        let keys = SRTPReference.sessionKeys(masterKey: Self.masterKey, masterSalt: salt, rtcp: false, saltLength: 12)
+        let plain = hexBytes(
+            """
+            8040f17b 8041f8d3 5501a0b2 47616c6c 69612065 7374206f 6d6e6973 20646976
+            69736120 696e2070 61727465 73207472 6573
+            """)
+        let expected = SRTPReference.protectRTPWithGCM(plain, key: keys.key, salt: keys.salt, rolloverCounter: 0)
+        let protected = try protectRTP(sender, plain)
+        #expect(protected == expected)
+        #expect(protected.count == plain.count + 16)
+        #expect(try unprotectRTP(receiver, protected) == plain)
+    }
+
     /// The RFC 7714 RTP plaintext, protected by libsrtp under the RFC 3711 master key, across a
     /// sequence number wrap so that the rollover counter reaches 1.
     @Test(arguments: SRTPProtectionProfile.allCases)

@@ -215,4 +215,94 @@ import Testing
         #expect(unwrapper.unwrap(0xFF_FFFF) == 0xFF_FFFF * unit)  // reordered feedback
         #expect(unwrapper.unwrap(0x80_0000) == 0x180_0000 * unit - 0x100_0000 * unit)
     }
+
+    @Test func arrivalTimesIncreaseAcrossReferenceTimeWrap() throws {
+        // Two feedback packets whose reference times are 0xFFFFFE and 0x000001: 3 units of 64 ms apart.
+        let unit = TransportWideFeedback.referenceTimeUnitMicroseconds
+        let start = 0xFF_FFFE * unit
+        let arrivals: [[TransportWideFeedbackBuilder.Arrival]] = [
+            [.init(sequenceNumber: 1, receiveTime: start + 1_000), .init(sequenceNumber: 2, receiveTime: start + 60_000)],
+            [.init(sequenceNumber: 3, receiveTime: start + 3 * unit + 250), .init(sequenceNumber: 5, receiveTime: start + 4 * unit)],
+        ]
+        var builder = TransportWideFeedbackBuilder(senderSSRC: 1, mediaSSRC: 2)
+        let feedback = try arrivals.map { batch in
+            let packets = builder.build(batch)
+            #expect(packets.count == 1)
+            return try #require(packets.first.flatMap { bytes in bytes.withUnsafeBytes { TransportWideFeedback.parse($0) } })
+        }
+        #expect(feedback.map(\.referenceTime) == [0xFF_FFFE, 0x00_0001])
+
+        var unwrapper = TransportWideFeedback.ReferenceTimeUnwrapper()
+        var arrivalTimes: [Int64] = []
+        for packet in feedback {
+            let reference = unwrapper.unwrap(packet.referenceTime)
+            arrivalTimes += packet.received.map { reference + $0.receiveOffset }
+        }
+        #expect(arrivalTimes == arrivals.joined().map(\.receiveTime))
+        for (earlier, later) in zip(arrivalTimes, arrivalTimes.dropFirst()) {
+            #expect(earlier < later)
+        }
+    }
+
+    @Test func sparseVeryLargeGapsGiveValidPackets() throws {
+        // 3000 arrivals after gaps from 0 to a million lost packets, some at the 16-bit and
+        // run length limits, with arrival times that jump forward and back.
+        let gaps: [Int64] = [0, 1, 13, 14, 300, 8190, 8191, 8192, 20_000, 65_533, 65_534, 65_535, 65_536, 1_000_000]
+        let timeSteps: [Int64] = [250, 0, 64_000, -3_000, 9_000_000, 1_000, 70_000]
+        var arrivals: [TransportWideFeedbackBuilder.Arrival] = []
+        var sequenceNumber: Int64 = 70_000
+        var time: Int64 = 5_000_000
+        for index in 0..<3000 {
+            sequenceNumber += 1 + gaps[index * 7 % gaps.count]
+            time += timeSteps[index % timeSteps.count]
+            arrivals.append(.init(sequenceNumber: sequenceNumber, receiveTime: time))
+        }
+
+        var builder = TransportWideFeedbackBuilder(senderSSRC: 1, mediaSSRC: 2)
+        let packets = builder.build(arrivals)
+        var received: [TransportWideFeedback.ReceivedPacket] = []
+        for bytes in packets {
+            #expect(bytes.count < 1200)
+            #expect(bytes.count % 4 == 0)
+            let feedback = try #require(bytes.withUnsafeBytes { TransportWideFeedback.parse($0) })
+            #expect(feedback.received.count >= 1)
+            let reference = Int64(feedback.referenceTime) * TransportWideFeedback.referenceTimeUnitMicroseconds
+            received += feedback.received.map { .init(sequenceNumber: $0.sequenceNumber, receiveOffset: reference + $0.receiveOffset) }
+        }
+        #expect(received.map(\.sequenceNumber) == arrivals.map { UInt16(truncatingIfNeeded: $0.sequenceNumber) })
+        for (packet, arrival) in zip(received, arrivals) {
+            #expect(abs(packet.receiveOffset - arrival.receiveTime) <= 125, "sequence number \(arrival.sequenceNumber)")
+        }
+    }
+
+    @Test func largeGapInSmallestPacketDoesNotTrap() throws {
+        // 65000 lost packets take 8 run length chunks, which do not fit in 32 bytes beside an arrival.
+        let arrivals: [TransportWideFeedbackBuilder.Arrival] = [
+            .init(sequenceNumber: 1, receiveTime: 1_000), .init(sequenceNumber: 2, receiveTime: 20_000_000),
+            .init(sequenceNumber: 65_003, receiveTime: 20_000_250),
+        ]
+        var builder = TransportWideFeedbackBuilder(senderSSRC: 1, mediaSSRC: 2, maxPacketSize: 32)
+        let packets = builder.build(arrivals)
+        let feedback = packets.compactMap { bytes in bytes.withUnsafeBytes { TransportWideFeedback.parse($0) } }
+        #expect(feedback.count == packets.count)
+        #expect(packets.allSatisfy { $0.count <= 32 })
+        #expect(feedback.flatMap(\.received).map(\.sequenceNumber) == [1, 2, 65_003])
+    }
+
+    @Test(arguments: [0, 1, 7, 13, 14, 15, 100, 8191, 8192, 8205, 20_000, 65_534])
+    func bulkRunEncodesLikeSingleStatuses(_ count: Int) {
+        for prefix in [[], [.smallDelta], [.notReceived, .notReceived], [.largeDelta]] as [[PacketStatusChunks.Symbol]] {
+            var single = PacketStatusChunkEncoder()
+            var bulk = PacketStatusChunkEncoder()
+            for symbol in prefix {
+                single.add(symbol)
+                bulk.add(symbol)
+            }
+            for _ in 0..<count { single.add(.notReceived) }
+            bulk.add(.notReceived, count: count)
+            single.add(.smallDelta)
+            bulk.add(.smallDelta)
+            #expect(bulk.finish() == single.finish(), "prefix \(prefix), \(count) lost")
+        }
+    }
 }

@@ -135,6 +135,7 @@ async function join({ room, name, token }) {
     const session = new Conference({ room, name, identity, token: joinToken, cameraSize });
     conference = session;
     attach(session);
+    window.chorusDebug = session; // DEBUG-REMOVE
     await session.join();
     showCallView();
   } catch (error) {
@@ -212,7 +213,8 @@ function tileModels(session) {
     models.push({
       key: 'local:camera',
       identity: session.identity,
-      name: `${session.name} (you)`,
+      name: session.name,
+      label: `${session.name} (you)`,
       source: 'camera',
       local: true,
       videoTrack: camera,
@@ -225,7 +227,8 @@ function tileModels(session) {
       models.push({
         key: 'local:screen',
         identity: session.identity,
-        name: 'Your screen',
+        name: session.name,
+        label: 'Your screen',
         source: 'screen_share',
         local: true,
         videoTrack: screen,
@@ -246,6 +249,7 @@ function tileModels(session) {
       key: `${participant.identity}:camera`,
       identity: participant.identity,
       name,
+      label: name,
       source: 'camera',
       local: false,
       videoTrack: camera ? camera.track : null,
@@ -257,7 +261,8 @@ function tileModels(session) {
       models.push({
         key: `${participant.identity}:screen`,
         identity: participant.identity,
-        name: `${name} (screen)`,
+        name,
+        label: `${name} (screen)`,
         source: 'screen_share',
         local: false,
         videoTrack: screen.track,
@@ -377,6 +382,14 @@ view.devicesButton.addEventListener('click', () => {
   if (open) refreshDeviceLists().catch(reportFailure('Listing devices'));
 });
 
+// A click anywhere outside the open devices panel closes it.
+document.addEventListener('click', (event) => {
+  if (view.devicesPanel.hidden || view.devicesPanel.contains(event.target)) return;
+  if (view.devicesButton.contains(event.target)) return;
+  view.devicesPanel.hidden = true;
+  view.devicesButton.setAttribute('aria-expanded', 'false');
+});
+
 view.cameraSelect.addEventListener('change', () => {
   conference.switchDevice('camera', view.cameraSelect.value).catch(reportFailure('Switching the camera'));
 });
@@ -459,6 +472,9 @@ window.chorus = {
   sendChat: (text) => Boolean(conference && conference.sendChat(text)),
   /** Resolves with the inbound RTP statistics of each received track. */
   stats: () => (conference && conference.subscriber ? conference.subscriber.inboundStats() : Promise.resolve([])),
+  /** Resolves with the outbound RTP statistics of each sent stream, one per simulcast layer. */
+  outboundStats: () =>
+    conference && conference.publisher ? conference.publisher.outboundStats() : Promise.resolve([]),
   dropConnection: () => conference && conference.dropConnection(),
 };
 

@@ -102,13 +102,9 @@ export class Conference extends EventTarget {
     for (const problem of media.problems) this.notice(problem);
 
     this.signaling = new SignalingClient(signalingURL(), this.token);
-    this.publisher = new Publisher(this.signaling);
-    this.subscriber = new Subscriber(this.signaling);
     this.signaling.addEventListener('message', (event) => this.handleMessage(event.detail));
     this.signaling.addEventListener('status', (event) => this.handleStatus(event.detail));
-    this.publisher.addEventListener('change', () => this.changed());
-    this.subscriber.addEventListener('change', () => this.changed());
-    this.subscriber.addEventListener('error', (event) => this.notice(`Receiving media failed: ${event.detail.message}`));
+    this.createPeers();
 
     try {
       await this.signaling.connect();
@@ -126,9 +122,31 @@ export class Conference extends EventTarget {
     if (media.audio || media.video) this.publishChanges();
   }
 
+  createPeers() {
+    this.publisher = new Publisher(this.signaling);
+    this.subscriber = new Subscriber(this.signaling);
+    this.publisher.addEventListener('change', () => this.changed());
+    this.subscriber.addEventListener('change', () => this.changed());
+    this.subscriber.addEventListener('error', (event) => this.notice(`Receiving media failed: ${event.detail.message}`));
+  }
+
+  /**
+   * Starts both peer connections afresh and publishes the same local tracks again. The server
+   * joins a participant anew when it cannot resume the old session (the grace period ended),
+   * and then it no longer knows the old connections.
+   */
+  restartPeers() {
+    const tracks = this.publisher.detachTracks();
+    this.publisher.close();
+    this.subscriber.close();
+    this.createPeers();
+    for (const { source, track, muted } of tracks) this.publisher.addTrack(source, track, muted);
+    if (tracks.length > 0) this.publishChanges();
+  }
+
   publishChanges() {
     this.publisher.publish().catch((error) => {
-      if (this.status === 'ended') return;
+      if (this.status === 'ended' || error.code === 'closed') return;
       if (error.code === 'not_allowed') {
         this.notice('Your token does not allow publishing, so others cannot see or hear you.');
       } else {
@@ -198,6 +216,7 @@ export class Conference extends EventTarget {
   onJoined(message) {
     const resumed = this.hasJoined;
     this.hasJoined = true;
+    const previousSid = this.self ? this.self.sid : '';
     this.self = message.participant ? participantFromJSON(message.participant) : this.self;
     if (this.self) this.identity = this.self.identity;
     if (this.self && this.self.name) this.name = this.self.name;
@@ -213,7 +232,12 @@ export class Conference extends EventTarget {
       for (const identity of this.participants.keys()) {
         if (!current.has(identity)) this.departures.push({ identity, reason: 'left while reconnecting' });
       }
-      this.publisher.resendPendingOffer();
+      if (previousSid && this.self && this.self.sid !== previousSid) {
+        console.warn('chorus: the server joined this participant afresh instead of resuming; publishing again');
+        this.restartPeers();
+      } else {
+        this.publisher.resendPendingOffer();
+      }
     }
     this.participants = current;
     this.status = 'connected';

@@ -223,6 +223,37 @@ export class Publisher extends EventTarget {
     return true;
   }
 
+  /** Returns one entry per outbound RTP stream (one per simulcast layer), labelled with its source. */
+  async outboundStats() {
+    if (!this.pc) return [];
+    const sources = new Map([...this.entries.values()].map((entry) => [entry.transceiver.mid, entry.source]));
+    const report = await this.pc.getStats();
+    const entries = [];
+    report.forEach((stats) => {
+      if (stats.type !== 'outbound-rtp') return;
+      entries.push({
+        mid: stats.mid === undefined ? null : String(stats.mid),
+        source: sources.get(stats.mid === undefined ? null : String(stats.mid)) || null,
+        rid: stats.rid || null,
+        kind: stats.kind,
+        packetsSent: stats.packetsSent || 0,
+        framesEncoded: stats.framesEncoded || 0,
+        frameWidth: stats.frameWidth || 0,
+        frameHeight: stats.frameHeight || 0,
+        active: stats.active !== false,
+        qualityLimitationReason: stats.qualityLimitationReason || null,
+      });
+    });
+    return entries;
+  }
+
+  /** Removes every local track from this publisher without stopping it, for use by a new publisher. */
+  detachTracks() {
+    const tracks = [...this.entries.values()].map(({ source, track, muted }) => ({ source, track, muted }));
+    this.entries.clear();
+    return tracks;
+  }
+
   snapshot() {
     return [...this.entries.values()].map((entry) => ({
       source: entry.source,

@@ -43,8 +43,9 @@ function hueFor(text) {
 
 /**
  * The grid of participant tiles. `render(tiles)` takes one model per tile:
- * `{key, identity, name, source, local, videoTrack, videoOn, micMuted, speaking}`, where
- * `micMuted` is null for tiles that show no microphone state (screen shares).
+ * `{key, identity, name, label, source, local, videoTrack, videoOn, micMuted, speaking}`: the
+ * caption shows `label` and the avatar the initials of `name`; `micMuted` is null for tiles that
+ * show no microphone state (screen shares).
  */
 export class TileGrid {
   constructor(container) {
@@ -132,7 +133,7 @@ function updateTile(element, tile) {
   element.classList.toggle('video-off', !tile.videoOn);
   element.querySelector('.tile-mic-off').hidden = tile.micMuted !== true;
 
-  if (name.textContent !== tile.name) name.textContent = tile.name;
+  if (name.textContent !== tile.label) name.textContent = tile.label;
   const letters = initials(tile.name);
   if (avatar.firstChild.textContent !== letters) avatar.firstChild.textContent = letters;
   avatar.style.setProperty('--avatar-hue', String(hueFor(tile.identity)));

@@ -1,0 +1,153 @@
+"""Property-based tests of the HTTP API against the OpenAPI document the server serves.
+
+Schemathesis (https://schemathesis.readthedocs.io, version pinned in requirements.txt) reads
+`GET /v1/openapi.json`, generates requests for every operation, valid and invalid, and checks
+that no response is a 5xx and that every response matches the document: a documented status
+code, content type, headers and body schema. The WebSocket route `/v1/rtc` is left out because
+an HTTP fuzzer cannot upgrade; test_signaling_abuse.py covers it.
+
+Set CHORUS_SCHEMATHESIS_SEED to a number to replay a run, or to `random` for a new seed, and
+CHORUS_SCHEMATHESIS_EXAMPLES to change the number of generated cases per operation.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import chorus_api
+from chorus_api import make_token
+
+DOCUMENT_FILE = Path(__file__).resolve().parents[2] / "Sources" / "Signaling" / "Resources" / "openapi.json"
+# The document's own examples use this room and identity, so example requests reach real state.
+ROOM = "demo"
+IDENTITY = "alice"
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "ignored_auth",
+]
+DEFAULT_SEED = "20251204"
+DEFAULT_EXAMPLES = 25
+# Enough for about 40 operations at 25 cases each on a 2-core machine; the run takes about a minute.
+RUN_TIMEOUT_SECONDS = 240
+REPORT_TAIL_CHARACTERS = 12_000
+
+# Schemathesis has no serializer for SDP bodies. They are text, so the text/plain one fits.
+HOOKS_SOURCE = """\
+import schemathesis
+
+schemathesis.serializer.alias("application/sdp", "text/plain")
+schemathesis.serializer.alias("application/trickle-ice-sdpfrag", "text/plain")
+"""
+
+
+def admin_token() -> str:
+    """Return a token with every grant for ROOM, so that only invalid requests get 401 or 403."""
+    return make_token(
+        IDENTITY,
+        ROOM,
+        extra_claims={
+            "grants": {
+                "room": ROOM,
+                "roomJoin": True,
+                "canPublish": True,
+                "canSubscribe": True,
+                "roomCreate": True,
+                "roomList": True,
+                "roomAdmin": True,
+            }
+        },
+    )
+
+
+def served_document(base_url: str) -> dict:
+    """Fetch /v1/openapi.json, failing with the reason when the server does not serve it."""
+    response = chorus_api.request("GET", f"{base_url}/v1/openapi.json")
+    if response.status != 200:
+        pytest.fail(
+            "the server does not serve its OpenAPI document at GET /v1/openapi.json "
+            f"(it should return {DOCUMENT_FILE.relative_to(DOCUMENT_FILE.parents[3])} from the Signaling "
+            f"resources): {response.describe()}"
+        )
+    content_type = response.header("Content-Type") or ""
+    assert content_type.startswith("application/json"), f"wrong Content-Type: {response.describe()}"
+    try:
+        return json.loads(response.body)
+    except ValueError as error:
+        pytest.fail(f"/v1/openapi.json is not valid JSON ({error}): {response.describe()}")
+
+
+def test_served_document_matches_repository(chorus) -> None:
+    document = served_document(chorus.base_url)
+    in_repository = json.loads(DOCUMENT_FILE.read_text())
+    assert document == in_repository, (
+        f"/v1/openapi.json differs from {DOCUMENT_FILE}; rebuild the server so it bundles the current file"
+    )
+    assert document["openapi"].startswith("3."), document["openapi"]
+
+
+def test_api_conforms_to_openapi(chorus, output_dir: Path, tmp_path: Path) -> None:
+    served_document(chorus.base_url)
+    hooks = tmp_path / "schemathesis_hooks.py"
+    hooks.write_text(HOOKS_SOURCE)
+    seed = os.environ.get("CHORUS_SCHEMATHESIS_SEED", DEFAULT_SEED)
+    examples = int(os.environ.get("CHORUS_SCHEMATHESIS_EXAMPLES", DEFAULT_EXAMPLES))
+    junit_path = output_dir / "schemathesis-junit.xml"
+    log_path = output_dir / "schemathesis.log"
+
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"),
+        "run",
+        f"{chorus.base_url}/v1/openapi.json",
+        "--url",
+        chorus.base_url,
+        "--header",
+        f"Authorization: Bearer {admin_token()}",
+        "--checks",
+        ",".join(CHECKS),
+        "--exclude-path",
+        "/v1/rtc",
+        "--max-examples",
+        str(examples),
+        "--request-timeout",
+        "5",
+        "--workers",
+        "1",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(junit_path),
+        "--no-color",
+    ]
+    if seed != "random":
+        command += ["--seed", seed]
+    environment = {**os.environ, "SCHEMATHESIS_HOOKS": str(hooks), "NO_COLOR": "1", "COLUMNS": "120"}
+    try:
+        result = subprocess.run(
+            command,
+            cwd=tmp_path,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired as error:
+        output = (error.stdout or b"").decode(errors="replace") if isinstance(error.stdout, bytes) else error.stdout
+        log_path.write_text(output or "")
+        pytest.fail(f"schemathesis did not finish within {RUN_TIMEOUT_SECONDS} s; output so far in {log_path}")
+
+    output = result.stdout + result.stderr
+    log_path.write_text(output)
+    print(output[-2000:])
+    assert result.returncode == 0, (
+        f"schemathesis found responses that break the OpenAPI document (exit status {result.returncode}, "
+        f"full output in {log_path}, JUnit report in {junit_path}):\n{output[-REPORT_TAIL_CHARACTERS:]}"
+    )
