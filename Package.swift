@@ -31,7 +31,12 @@ let package = Package(
 
         // Media plane, control plane, executable.
         .target(name: "Transport", dependencies: ["Wire", "CLinuxShim"]),
-        .target(name: "SFU", dependencies: ["Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto", "Transport"]),
+        .target(name: "Forwarding", dependencies: ["Wire", "RTP", "RTCP"]),
+        .target(
+            name: "SFU",
+            dependencies: [
+                "Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto", "Transport", "Forwarding",
+            ]),
         .target(name: "HTTPServer", dependencies: ["CWebSockets"]),
         .target(
             name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer", "Wire"],
@@ -39,6 +44,7 @@ let package = Package(
         .executableTarget(name: "chorus", dependencies: ["Signaling", "SFU", "Crypto"]),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "RTP", "RTCP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "Wire"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Crypto"]),

@@ -1,6 +1,5 @@
-/// What `SimulcastForwarder` needs from one incoming RTP packet (RFC 3550 section 5.1 header
-/// fields), after the caller mapped its SSRC or rid (RFC 8852) to a layer and ran keyframe
-/// detection.
+/// The header fields of one incoming RTP packet (RFC 3550 section 5.1) that `SimulcastForwarder`
+/// reads, after the caller mapped its SSRC or rid (RFC 8852) to a layer and ran keyframe detection.
 public struct ForwardingPacket: Equatable, Sendable {
     /// Simulcast layer, 0 for the lowest quality.
     public var layer: Int
@@ -33,7 +32,7 @@ public struct ForwardingPacket: Equatable, Sendable {
     }
 }
 
-/// Why `SimulcastForwarder` did not forward a packet; each deserves its own counter.
+/// The reason `SimulcastForwarder` did not forward a packet. Each reason deserves its own counter.
 public enum ForwardingDropReason: Int, CaseIterable, Sendable {
     case paused
     /// A padding-only packet, which the subscriber leg never receives as media.
@@ -57,14 +56,14 @@ public enum ForwardingDropReason: Int, CaseIterable, Sendable {
 
 /// The forwarder's decision for one packet.
 public enum ForwardingAction: Equatable, Sendable {
-    /// Send the packet with these header fields; the marker bit is the incoming one.
+    /// Send the packet with these header fields. The marker bit is the incoming one.
     case forward(sequenceNumber: UInt16, timestamp: UInt32, marker: Bool)
     case drop(ForwardingDropReason)
 }
 
 public struct ForwardingResult: Equatable, Sendable {
     public var action: ForwardingAction
-    /// A layer whose publisher should be asked for a keyframe, through `KeyframeRequestThrottle`.
+    /// A layer to request a keyframe of from the publisher, through `KeyframeRequestThrottle`.
     public var keyframeRequestLayer: Int?
 
     public init(action: ForwardingAction, keyframeRequestLayer: Int? = nil) {

@@ -11,8 +11,8 @@ public enum VideoCodec: Equatable, Sendable {
     /// A codec without a payload parser; only the dependency descriptor can mark its keyframes.
     case other
 
-    /// The codec of an SDP encoding name (RFC 8866 section 6.6), compared without case:
-    /// "VP8", "VP9", "H264" or "AV1". The name "AV1X" is the one used before the AV1 RTP
+    /// Creates the codec of an SDP encoding name (RFC 8866 section 6.6), compared without case:
+    /// "VP8", "VP9", "H264" or "AV1". Some senders use "AV1X", the name from before the AV1 RTP
     /// specification was final.
     public init(encodingName: String) {
         switch encodingName.uppercased() {
@@ -29,9 +29,10 @@ public enum VideoCodec: Equatable, Sendable {
 /// switch decoding.
 ///
 /// With a dependency descriptor (AV1 RTP payload specification, appendix A) the decision reads
-/// only the descriptor: the packet starts a frame (S is 1) and carries the template dependency
-/// structure, which senders attach to the first packet of each key frame. Without one, and only
-/// when the track is not end-to-end encrypted, it reads the codec payload:
+/// only the descriptor. A keyframe start begins a frame (S is 1) and carries the template
+/// dependency structure, which senders attach to the first packet of each key frame. Without a
+/// descriptor, and only when the track is not end-to-end encrypted, the decision reads the codec
+/// payload:
 ///
 /// - VP8 (RFC 7741 section 4.3): the first packet of partition 0 with the key frame bit and
 ///   start code of RFC 6386 section 9.1.

@@ -6,7 +6,7 @@ import Wire
 ///
 /// The first request for a layer goes upstream at once. Requests during the following
 /// `interval` are held, and one more goes upstream when the interval ends, unless a keyframe
-/// of that layer arrived in the meantime and answered them.
+/// of that layer arrived in the meantime and satisfied them.
 ///
 /// Each upstream request carries the next FIR command sequence number of its layer, which
 /// RFC 5104 section 4.3.1.2 has the requester increment for every new request.
@@ -24,7 +24,8 @@ public struct KeyframeRequestThrottle {
     public private(set) var requestsThrottled: UInt64 = 0
 
     /// - Precondition: `layerCount` is positive.
-    public init(layerCount: Int = 3, intervalMilliseconds: Int64 = KeyframeRequestThrottle.defaultIntervalMilliseconds) {
+    public init(layerCount: Int = 3, intervalMilliseconds: Int64 = KeyframeRequestThrottle.defaultIntervalMilliseconds)
+    {
         precondition(layerCount > 0, "a track has at least one layer")
         self.intervalMilliseconds = intervalMilliseconds
         lastRequestAt = Array(repeating: nil, count: layerCount)
@@ -48,7 +49,7 @@ public struct KeyframeRequestThrottle {
         return send(layer: layer, now: now)
     }
 
-    /// Clears the held requests of `layer`, which a keyframe answers.
+    /// Clears the held requests of `layer`, because a keyframe of it arrived.
     public mutating func keyframeReceived(layer: Int) {
         guard layer >= 0, layer < layerCount else { return }
         pending[layer] = false
@@ -58,10 +59,10 @@ public struct KeyframeRequestThrottle {
     /// number of its upstream request.
     public mutating func poll(now: Instant, _ send: (_ layer: Int, _ firSequenceNumber: UInt8) -> Void) {
         for layer in 0..<layerCount where pending[layer] {
-            guard let last = lastRequestAt[layer], now.milliseconds(since: last) < intervalMilliseconds else {
-                send(layer, self.send(layer: layer, now: now))
+            if let last = lastRequestAt[layer], now.milliseconds(since: last) < intervalMilliseconds {
                 continue
             }
+            send(layer, self.send(layer: layer, now: now))
         }
     }
 

@@ -163,7 +163,8 @@ public struct NACKGenerator {
             packetsGivenUp += UInt64(overflow)
         }
         for sequenceNumber in start..<newest {
-            missing.append(MissingPacket(sequenceNumber: sequenceNumber, missingSince: now, lastRequestAt: nil, requests: 0))
+            missing.append(
+                MissingPacket(sequenceNumber: sequenceNumber, missingSince: now, lastRequestAt: nil, requests: 0))
         }
     }
 

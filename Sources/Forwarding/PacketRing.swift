@@ -1,7 +1,7 @@
 import Wire
 
-/// A retransmission store for one incoming RTP stream (one SSRC), answering NACKs (RFC 4585
-/// section 6.2.1) with packets it has already forwarded.
+/// A retransmission store for one incoming RTP stream (one SSRC), from which NACKs (RFC 4585
+/// section 6.2.1) are served with packets already forwarded.
 ///
 /// The ring has a fixed number of slots of fixed size, allocated once in `init`. A packet goes
 /// to the slot of its sequence number modulo the slot count, so `store` and `lookup` copy at
@@ -51,7 +51,7 @@ public final class PacketRing {
     /// Copies `packet` into the slot of `sequenceNumber` and returns whether it was stored.
     ///
     /// A packet longer than a slot is not stored. A late packet is not stored when its slot
-    /// holds a newer packet that is still young enough to be requested.
+    /// contains a newer packet that is still young enough to be requested.
     @discardableResult
     public func store(_ packet: UnsafeRawBufferPointer, sequenceNumber: UInt16, now: Instant) -> Bool {
         guard packet.count <= slotSize, let source = packet.baseAddress else { return false }

@@ -9,7 +9,7 @@ import Wire
 /// taken as the new position only when the next packet confirms it. Losses follow appendix
 /// A.3 and interarrival jitter appendix A.8.
 public struct ReceiveStatistics {
-    /// Outcome of one sequence number, as the update of RFC 3550 appendix A.1 sees it.
+    /// Outcome of one sequence number in the update of RFC 3550 appendix A.1.
     public enum SequenceUpdate: Equatable, Sendable {
         /// The highest sequence number so far.
         case inOrder
@@ -82,7 +82,7 @@ public struct ReceiveStatistics {
     /// Counts one received packet that arrived at `now`.
     ///
     /// Jitter uses only in-order packets whose timestamp passes the wild-jump rule, and never
-    /// retransmissions, whose arrival time says nothing about the network path of the original.
+    /// retransmissions, because their arrival time does not measure the path of the original.
     @discardableResult
     public mutating func update(
         sequenceNumber: UInt16,
@@ -221,7 +221,7 @@ public struct ReceiveStatistics {
         expectedPrior = 0
     }
 
-    /// The jitter estimate of RFC 3550 appendix A.8, in its integer form scaled by 16.
+    /// Updates the jitter estimate of RFC 3550 appendix A.8, in its integer form scaled by 16.
     private mutating func updateJitter(timestamp: UInt32, now: Instant) {
         let verdict = timestampFilter.check(timestamp, now: now)
         guard verdict != .rejected else { return }

@@ -73,8 +73,8 @@ public struct SendCounters: Equatable, Sendable {
 
     public init() {}
 
-    /// Counts one RTP packet sent with `payloadLength` bytes of payload. Retransmissions count
-    /// too, since they are packets on the leg.
+    /// Counts one RTP packet sent on the leg's SSRC with `payloadLength` bytes of payload.
+    /// Retransmissions on an RTX stream (RFC 4588) belong to the RTX SSRC, not here.
     public mutating func record(payloadLength: Int) {
         packetCount &+= 1
         octetCount &+= UInt32(truncatingIfNeeded: payloadLength)

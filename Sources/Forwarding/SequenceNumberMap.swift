@@ -20,7 +20,7 @@ struct SequenceNumberMap {
         case skipped
     }
 
-    /// Where an incoming sequence number lies relative to the current segment.
+    /// The position of an incoming sequence number relative to the current segment.
     enum Position: Equatable {
         case newest(extended: Int64)
         case late(extended: Int64)
@@ -52,8 +52,9 @@ struct SequenceNumberMap {
 
     /// The forward jump of RFC 3550 appendix A.1 (MAX_DROPOUT) beyond which a number is a jump.
     static let maxDropout: Int64 = 3000
-    /// How far behind the highest number a packet is late rather than a jump. Appendix A.1 uses
-    /// 100; a wider window tells a packet older than the mapping (too late) from a restart.
+    /// Distance behind the highest number up to which a packet is late rather than a jump.
+    /// Appendix A.1 uses 100. The wider window separates packets older than the mapping (too
+    /// late) from a restart.
     static let maxMisorder: Int64 = 1000
 
     let capacity: Int

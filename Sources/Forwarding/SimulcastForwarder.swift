@@ -1,8 +1,8 @@
 import Wire
 
 /// Selects one simulcast layer (RFC 8853) of a published track for one subscriber and rewrites
-/// sequence numbers and timestamps (RFC 3550 section 5.1) so that the subscriber sees a single
-/// continuous RTP stream.
+/// sequence numbers and timestamps (RFC 3550 section 5.1) so that the subscriber receives a
+/// single continuous RTP stream.
 ///
 /// The forwarder reads only header fields, so it works for end-to-end encrypted media. Rules:
 ///
@@ -20,7 +20,7 @@ import Wire
 ///   active when media arrived on it within `layerTimeout`. When no such layer is active it is
 ///   the lowest active layer above the target. So a layer that stops makes the forwarder fall
 ///   back at the next keyframe of a lower one.
-/// - While the forwarded layer is not the one selected, the result asks for a keyframe of the
+/// - While the forwarded layer is not the one selected, the result requests a keyframe of the
 ///   selected layer, at once when the selection changes and then once per `keyframeRequestInterval`.
 /// - A sequence number or timestamp that jumps far is dropped until the next packet confirms
 ///   the jump (the bad_seq rule of RFC 3550 appendix A.1). A confirmed jump continues the
@@ -95,14 +95,14 @@ public struct SimulcastForwarder {
         currentLayer = nil
     }
 
-    /// The layer and incoming sequence number behind an outgoing sequence number that the
+    /// Returns the layer and incoming sequence number behind an outgoing sequence number that the
     /// subscriber reports lost, or nil when it is unknown, too old, or was never media.
     public func incomingPacket(forOutgoing sequenceNumber: UInt16) -> (layer: Int, sequenceNumber: UInt16)? {
         sequenceNumbers.incoming(forOutgoing: sequenceNumber)
     }
 
-    /// The layer that would be forwarded at `now`: the highest active layer at or below the
-    /// target, else the lowest active one above it.
+    /// Returns the layer to forward at `now`: the highest active layer at or below the target,
+    /// else the lowest active one above it.
     public func selectedLayer(now: Instant) -> Int? {
         var layer = targetLayer
         while layer >= 0 {
@@ -190,8 +190,8 @@ public struct SimulcastForwarder {
         return emit(packet, sequenceNumber: sequenceNumber, now: now)
     }
 
-    /// The timestamp of the first packet after a switch or jump: the highest sent plus the
-    /// elapsed wall time, at least 1 more.
+    /// Returns the timestamp of the first packet after a switch or jump: the highest sent plus
+    /// the elapsed wall time, and at least 1 more.
     private func nextTimestamp(now: Instant) -> UInt32 {
         guard let highest = highestTimestamp else { return initialTimestamp }
         // Capped at one hour, which keeps the step within half the 32-bit timestamp space.

@@ -1,8 +1,8 @@
 import Wire
 
-/// The "bad_seq" rule of RFC 3550 appendix A.1 applied to RTP timestamps: a packet whose
-/// timestamp is far from where the stream's clock should be is not taken as the new reference
-/// until the next packet confirms it, so one wild timestamp never shifts the stream.
+/// The "bad_seq" rule of RFC 3550 appendix A.1 applied to RTP timestamps. A timestamp far from
+/// the expected position of the stream's clock becomes the reference only when the next packet
+/// confirms it, so one wild timestamp never shifts the stream.
 ///
 /// The expected position advances with wall time, so a sender that resumes after a long mute
 /// (with a timestamp advanced by the muted time) passes at once.
@@ -67,7 +67,7 @@ public struct TimestampJumpFilter {
         candidate = nil
     }
 
-    /// Whether `timestamp` lies within the tolerance of `earlier` advanced by the elapsed time.
+    /// Returns whether `timestamp` lies within the tolerance of `earlier` advanced by the elapsed time.
     /// The window is asymmetric: it reaches `tolerance` behind `earlier` itself, for reordered
     /// packets, and `tolerance` beyond the elapsed time ahead.
     private func isNear(_ timestamp: UInt32, to earlier: (timestamp: UInt32, at: Instant), now: Instant) -> Bool {

@@ -65,7 +65,9 @@ public func makeAnswer(
         let audioVideo = offer.media.filter { $0.kind == .audio || $0.kind == .video }
         if audioVideo.isEmpty { throw SDPError("the offer has no audio or video media section") }
         throw SDPError(
-            "no audio or video media section has a supported codec and transport (offered codecs: \(codecNames(of: audioVideo)))")
+            "no audio or video media section has a supported codec and transport "
+                + "(offered codecs: \(codecNames(of: audioVideo)))"
+        )
     }
     if let tag = bundle?.first, let tagIndex = offer.mediaIndex(mid: tag), let reason = rejections[tagIndex] {
         // Browsers take the BUNDLE transport from this section, so they cannot apply an answer
@@ -87,7 +89,9 @@ private func rejectionReason(for section: MediaDescription, bundle: [String]?, a
     if section.kind == .application, section.formats.contains("webrtc-datachannel") {
         return "data channels are not supported"
     }
-    guard section.kind == .audio || section.kind == .video else { return "media type '\(section.kind)' is not supported" }
+    guard section.kind == .audio || section.kind == .video else {
+        return "media type '\(section.kind)' is not supported"
+    }
     guard section.isRTP, section.proto.uppercased().contains("SAVP") else {
         return "transport '\(section.proto.excerpt)' is not DTLS-SRTP"
     }
@@ -118,7 +122,8 @@ private func checkTransport(of offer: SessionDescription, mediaIndex: Int) throw
     }
     guard isICEString(ufrag, lengths: 4...256) else {
         throw SDPError(
-            "\(label) has an invalid a=ice-ufrag '\(ufrag.excerpt)': RFC 8839 requires 4 to 256 letters, digits, '+' or '/'"
+            "\(label) has an invalid a=ice-ufrag '\(ufrag.excerpt)': "
+                + "RFC 8839 requires 4 to 256 letters, digits, '+' or '/'"
         )
     }
     guard isICEString(password, lengths: 22...256) else {

@@ -136,7 +136,8 @@ extension MediaDescription {
         guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty else {
             throw SDPError(
                 line: line,
-                "rtpmap for payload type \(payloadType) must be '<name>/<clock rate>[/<channels>]', got '\(text.excerpt)'"
+                "rtpmap for payload type \(payloadType) must be '<name>/<clock rate>[/<channels>]', "
+                    + "got '\(text.excerpt)'"
             )
         }
         guard let clockRate = parseDecimal(parts[1], maximum: Int(UInt32.max)), clockRate > 0 else {
@@ -149,7 +150,8 @@ extension MediaDescription {
             guard let count = parseDecimal(parts[2], maximum: 255), count > 0 else {
                 throw SDPError(
                     line: line,
-                    "rtpmap channel count '\(parts[2].excerpt)' for payload type \(payloadType) is not a number from 1 to 255"
+                    "rtpmap channel count '\(parts[2].excerpt)' for payload type \(payloadType) "
+                        + "is not a number from 1 to 255"
                 )
             }
             channels = count

@@ -43,7 +43,7 @@ private func finish(_ header: [UInt8], payload: [UInt8], paddingLength: Int) -> 
     return bytes
 }
 
-/// An instant `milliseconds` after an arbitrary origin.
+/// Returns the instant `milliseconds` after an arbitrary origin.
 func at(_ milliseconds: Int64) -> Instant {
     Instant(microseconds: 5_000_000_000 + milliseconds * 1000)
 }

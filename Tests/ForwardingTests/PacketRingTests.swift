@@ -69,7 +69,8 @@ import Wire
     @Test func sequenceNumbersAcrossWrap() {
         let ring = PacketRing(slotCount: 8, slotSize: 64)
         for sequenceNumber: UInt16 in [65534, 65535, 0, 1] {
-            _ = Self.store(ring, makeRTPPacket(sequenceNumber: sequenceNumber), sequenceNumber: sequenceNumber, now: at(0))
+            _ = Self.store(
+                ring, makeRTPPacket(sequenceNumber: sequenceNumber), sequenceNumber: sequenceNumber, now: at(0))
         }
         for sequenceNumber: UInt16 in [65534, 65535, 0, 1] {
             let stored = Self.lookup(ring, sequenceNumber, now: at(0))

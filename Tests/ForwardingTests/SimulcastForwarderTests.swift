@@ -67,7 +67,7 @@ struct LayerSource {
     var timestamp: UInt32
     var packetsPerFrame = 2
 
-    /// The packets of the next frame, the first one a keyframe start when `keyframe` is set.
+    /// Returns the packets of the next frame, the first one a keyframe start when `keyframe` is set.
     mutating func frame(keyframe: Bool = false) -> [ForwardingPacket] {
         var packets: [ForwardingPacket] = []
         for index in 0..<packetsPerFrame {
@@ -130,7 +130,7 @@ struct LayerSource {
     }
 
     /// Sends frames of every layer each 33 ms from `start`, with keyframes where `keyframeAt`
-    /// says, and returns the time after the last frame.
+    /// returns true, and returns the time after the last frame.
     static func run(
         _ harness: inout ForwarderHarness,
         _ sources: inout [LayerSource],
@@ -260,6 +260,32 @@ struct LayerSource {
         #expect(harness.drops == [.notSelectedLayer, .notSelectedLayer, .beforeSwitchPoint])
         harness.expectContinuous()
         #expect(harness.forwarded.map(\.layer) == [0, 0, 0, 1, 1])
+    }
+
+    @Test func reorderingAfterSwitchKeepsNumbers() {
+        var harness = ForwarderHarness()
+        harness.forwarder.setTargetLayer(0)
+        var sources = Self.sources()
+        sources[1].packetsPerFrame = 4
+        harness.send(sources[0].frame(keyframe: true)[0], at: 0)
+        harness.send(sources[1].frame()[0], at: 1)
+        harness.forwarder.setTargetLayer(1)
+        let keyframe = sources[1].frame(keyframe: true)
+        for index in [0, 2, 1, 3] { harness.send(keyframe[index], at: 10 + Int64(index)) }
+        #expect(harness.forwarded.map(\.incomingSequenceNumber) == [100, 20004, 20006, 20005, 20007])
+        #expect(harness.forwarded.map(\.sequenceNumber) == [1000, 1001, 1003, 1002, 1004])
+    }
+
+    @Test func nackTranslationAcrossWrap() throws {
+        var harness = ForwarderHarness(initialSequenceNumber: 65534)
+        harness.forwarder.setTargetLayer(2)
+        var source = Self.sources()[2]
+        source.packetsPerFrame = 1
+        for frame in 0..<4 { harness.send(source.frame(keyframe: frame == 0)[0], at: Int64(frame) * 33) }
+        #expect(harness.forwarded.map(\.sequenceNumber) == [65534, 65535, 0, 1])
+        let mapped = try #require(harness.forwarder.incomingPacket(forOutgoing: 0))
+        #expect(mapped.layer == 2)
+        #expect(mapped.sequenceNumber == 65502)
     }
 
     @Test func lateOldLayerPacketIsRequestableThroughNACK() throws {

@@ -417,15 +417,25 @@ private let sessionHeader = ["v=0", "o=- 1234567890 2 IN IP4 127.0.0.1", "s=-", 
         let data = ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "a=mid:0", "a=sctp-port:5000"] + Self.transport
         let dataFirst = Self.offer(session: ["a=group:BUNDLE 0 1"], [data, Self.vp8Section(mid: "1")])
 
-        #expect(throws: SDPError("media section '0' is the first of the offer's BUNDLE group, so it cannot be rejected, but it is not usable: data channels are not supported. Put a supported audio or video section first.")) {
-            try makeAnswer(to: SessionDescription.parse(dataFirst), role: .receiveFromClient, options: Fixtures.chorusOptions)
+        #expect(
+            throws: SDPError(
+                "media section '0' is the first of the offer's BUNDLE group, so it cannot be rejected, but it is not usable: data channels are not supported. Put a supported audio or video section first."
+            )
+        ) {
+            try makeAnswer(
+                to: SessionDescription.parse(dataFirst), role: .receiveFromClient, options: Fixtures.chorusOptions)
         }
 
         let h265 = ["m=video 9 UDP/TLS/RTP/SAVPF 100", "a=mid:0", "a=rtpmap:100 H265/90000"] + Self.transport
         let h265First = Self.offer(session: ["a=group:BUNDLE 0 1"], [h265, Self.vp8Section(mid: "1")])
 
-        #expect(throws: SDPError("media section '0' is the first of the offer's BUNDLE group, so it cannot be rejected, but it is not usable: no offered codec is supported (offered: H265). Put a supported audio or video section first.")) {
-            try makeAnswer(to: SessionDescription.parse(h265First), role: .receiveFromClient, options: Fixtures.chorusOptions)
+        #expect(
+            throws: SDPError(
+                "media section '0' is the first of the offer's BUNDLE group, so it cannot be rejected, but it is not usable: no offered codec is supported (offered: H265). Put a supported audio or video section first."
+            )
+        ) {
+            try makeAnswer(
+                to: SessionDescription.parse(h265First), role: .receiveFromClient, options: Fixtures.chorusOptions)
         }
     }
 

@@ -21,6 +21,11 @@ final class APIFixture {
         handler = APIHandler(
             configuration: APIConfiguration(apiKeys: ["key": secret], devMode: false), rooms: rooms,
             metrics: MetricsExporter(rooms: rooms, workers: [worker]))
+        worker.start()
+    }
+
+    deinit {
+        worker.stop()
     }
 
     func token(identity: String = "alice", grants: VideoGrants, expiresIn: Int = 600) -> String {

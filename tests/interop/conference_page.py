@@ -63,14 +63,14 @@ class ConferencePage:
         elements = self.driver.find_elements(By.ID, element_id)
         return elements[0].text if elements and elements[0].is_displayed() else ""
 
-    def wait_for(self, predicate, timeout: float, what: str) -> dict:
-        """Poll the state until `predicate(state)` holds and return that state, or fail with `what`."""
+    def wait_for(self, predicate, timeout: float, description: str) -> dict:
+        """Poll the state until `predicate(state)` is true and return that state, or fail with `description`."""
         deadline = time.monotonic() + timeout
         state = self.state()
         while not predicate(state):
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"{self.label}: {what} did not happen within {timeout:.0f} s; state:\n{describe_state(state)}\n"
+                    f"{self.label}: {description} did not happen within {timeout:.0f} s; state:\n{describe_state(state)}\n"
                     f"console:\n{browser.console_messages(self.driver)}"
                 )
             time.sleep(POLL_SECONDS)
@@ -88,9 +88,9 @@ class ConferencePage:
 
 def describe_state(state: dict) -> str:
     """Return the state as JSON for failure messages, without the long chat history."""
-    shown = dict(state)
-    shown["chat"] = shown.get("chat", [])[-5:]
-    return json.dumps(shown, sort_keys=True, indent=1)[:4000]
+    brief = dict(state)
+    brief["chat"] = brief.get("chat", [])[-5:]
+    return json.dumps(brief, sort_keys=True, indent=1)[:4000]
 
 
 def counters_by_sender(stats: list[dict], kind: str, counter: str) -> dict[str, int]:
@@ -130,8 +130,8 @@ def process_tree(root_pid: int) -> set[int]:
 def cut_tcp_connections(driver, server_port: int) -> list[int]:
     """Destroy every TCP connection that this browser has open to `server_port` on 127.0.0.1.
 
-    `ss -K` aborts the socket in the kernel, as a network failure would, and the server sees a
-    reset. Returns the local ports of the connections it destroyed.
+    `ss -K` aborts the socket in the kernel, as a network failure would, and sends the server a
+    TCP reset. Returns the local ports of the connections it destroyed.
     """
     browser_pids = process_tree(driver.service.process.pid)
     listing = subprocess.run(

@@ -141,17 +141,18 @@ def test_chat_reaches_everyone(chorus, conference, pages) -> None:
         assert entry["from"] == identity(sender)
         assert entry["name"] == sender.label
         # The text is shown as text, never parsed as HTML.
-        shown = page.driver.execute_script(
+        chat_texts = page.driver.execute_script(
             "return [...document.querySelectorAll('#chat-log .chat-text')].map((node) => node.textContent)"
         )
-        assert text in shown, f"{page.label} chat log shows {shown}"
+        assert text in chat_texts, f"{page.label} chat log shows {chat_texts}"
 
 
 def test_mute_stops_forwarding(chorus, conference, pages) -> None:
     muter, watchers = pages[0], pages[1:]
     muter_identity = identity(muter)
     local = {track["source"]: track["sid"] for track in muter.state()["localTracks"]}
-    assert local.get("microphone") and local.get("camera"), f"{muter.label} local tracks: {local}"
+    assert local.get("microphone"), f"{muter.label} publishes no microphone: {local}"
+    assert local.get("camera"), f"{muter.label} publishes no camera: {local}"
 
     assert muter.call("setMuted", "microphone", True) is True
     assert muter.call("setMuted", "camera", True) is True
@@ -228,7 +229,8 @@ def test_websocket_cut_resumes(chorus, conference, pages) -> None:
         assert victim_identity not in [entry["identity"] for entry in state["departures"]], (
             f"{page.label} saw {victim.label} leave during the resume: {state['departures']}"
         )
-    assert victim.state()["participants"] and len(victim.state()["participants"]) == 2
+    listed = [entry["identity"] for entry in victim.state()["participants"]]
+    assert len(listed) == 2, f"{victim.label} lists {listed} after resuming"
 
 
 def chorus_api_port(base_url: str) -> int:
@@ -262,14 +264,14 @@ def test_leave_and_removal_end_tiles(chorus, conference, pages) -> None:
     assert stayer.state()["status"] == "connected"
 
 
-def wait_for_tiles_gone(page: ConferencePage, gone: str, started: float) -> None:
-    """Wait until `page` neither lists nor shows `gone`, within TILE_REMOVAL_SECONDS of `started`."""
+def wait_for_tiles_gone(page: ConferencePage, departed: str, started: float) -> None:
+    """Wait until `page` neither lists nor shows `departed`, within TILE_REMOVAL_SECONDS of `started`."""
     remaining = TILE_REMOVAL_SECONDS - (time.monotonic() - started)
     page.wait_for(
-        lambda state: gone not in [entry["identity"] for entry in state.get("participants", [])]
-        and gone not in page.tile_identities(),
+        lambda state: departed not in [entry["identity"] for entry in state.get("participants", [])]
+        and departed not in page.tile_identities(),
         max(remaining, 0.1),
-        f"removing the participant {gone} and its tiles",
+        f"removing the participant {departed} and its tiles",
     )
 
 

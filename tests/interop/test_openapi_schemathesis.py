@@ -146,8 +146,10 @@ def test_api_conforms_to_openapi(chorus, output_dir: Path, tmp_path: Path) -> No
 
     output = result.stdout + result.stderr
     log_path.write_text(output)
-    print(output[-2000:])
-    assert result.returncode == 0, (
-        f"schemathesis found responses that break the OpenAPI document (exit status {result.returncode}, "
-        f"full output in {log_path}, JUnit report in {junit_path}):\n{output[-REPORT_TAIL_CHARACTERS:]}"
+    exit_status = result.returncode
+    # The report starts with the failures; the summary at the end names the seed to replay them.
+    report = output if len(output) <= REPORT_TAIL_CHARACTERS else output[:REPORT_TAIL_CHARACTERS] + "\n[...]\n"
+    assert exit_status == 0, (
+        f"schemathesis found responses that break the OpenAPI document (exit status {exit_status}, "
+        f"full output in {log_path}, JUnit report in {junit_path}):\n{report}\n{output[-1500:]}"
     )

@@ -1,8 +1,9 @@
 // Entry point of the Chorus web client: the join form, the call view, and `window.chorus`,
 // a small hook that lets automated tests read the state and drive the call.
 //
-// URL parameters: `room` and `name` join at once; `token` supplies an access token (otherwise a
-// server in development mode issues one); `resolution` (such as `640x360`) sets the camera size.
+// URL parameters: `room` and `name` join the room at once. `token` supplies an access token,
+// which a server in development mode issues when it is missing. `resolution` (such as `640x360`)
+// sets the camera capture size.
 
 import { Conference, describeLeaveReason, fetchDevToken } from './conference.js';
 import { describeMediaError, listDevices, parseResolution } from './media.js';
@@ -135,9 +136,8 @@ async function join({ room, name, token }) {
     const session = new Conference({ room, name, identity, token: joinToken, cameraSize });
     conference = session;
     attach(session);
-    window.chorusDebug = session; // DEBUG-REMOVE
     await session.join();
-    showCallView();
+    if (session.status !== 'ended') showCallView();
   } catch (error) {
     console.warn('chorus: join failed', error);
     joinError = { code: error.code || 'failed', message: error.message || String(error) };
@@ -316,10 +316,11 @@ function showNotice(text) {
 
 // MARK: controls
 
-function reportFailure(what) {
+function reportFailure(action) {
   return (error) => {
-    if (error && error.name === 'NotAllowedError' && what === 'Screen sharing') return;
-    showNotice(`${what} failed: ${describeMediaError(error)}`);
+    // Cancelling the screen picker rejects with NotAllowedError, which needs no notice.
+    if (error && error.name === 'NotAllowedError' && action === 'Screen sharing') return;
+    showNotice(`${action} failed: ${describeMediaError(error)}`);
   };
 }
 
@@ -459,7 +460,10 @@ window.chorus = {
   get state() {
     const state = conference ? conference.snapshot() : idleState();
     state.joining = joining;
-    if (joinError) state.error = joinError;
+    if (joinError) {
+      state.error = joinError;
+      if (state.status === 'idle') state.status = 'failed';
+    }
     return state;
   },
   join: (room, name, token) => join({ room, name, token }),

@@ -2,7 +2,8 @@
 // the room's participants and the chat history.
 
 import { SignalingClient, SignalingError } from './signaling.js';
-import { Publisher, Subscriber } from './peers.js';
+import { Publisher } from './publisher.js';
+import { Subscriber } from './subscriber.js';
 import { openCamera, openCameraAndMicrophone, openMicrophone, openScreen } from './media.js';
 
 // The server accepts chat payloads of at most 16 KiB.
@@ -69,9 +70,11 @@ function participantFromJSON(json) {
 /**
  * A joined (or joining) participant.
  *
- * Events: `change` whenever anything shown on the page changes; `chat` (detail: a chat entry);
- * `notice` (detail: a sentence for the user); `ended` (detail: `{reason}`) once, when the
- * session is over.
+ * Events:
+ * - `change` whenever anything shown on the page changes,
+ * - `chat` with a chat entry as detail,
+ * - `notice` with a sentence for the user as detail,
+ * - `ended` with `{reason}` as detail, once, when the session is over.
  */
 export class Conference extends EventTarget {
   constructor({ room, name, identity, token, cameraSize }) {
@@ -132,8 +135,8 @@ export class Conference extends EventTarget {
 
   /**
    * Starts both peer connections afresh and publishes the same local tracks again. The server
-   * joins a participant anew when it cannot resume the old session (the grace period ended),
-   * and then it no longer knows the old connections.
+   * joins a participant anew when it cannot resume the old session (after the grace period or a
+   * server restart), and then it has no state for the old connections.
    */
   restartPeers() {
     const tracks = this.publisher.detachTracks();
@@ -391,11 +394,10 @@ export class Conference extends EventTarget {
     return [...this.subscriber.remote.values()].map((remote) => {
       const participant = this.participants.get(remote.participant);
       const info = participant && participant.tracks.get(remote.trackSid);
-      return {
-        ...remote,
-        source: info ? info.source : remote.kind === 'audio' ? 'microphone' : 'camera',
-        muted: info ? Boolean(info.muted) : false,
-      };
+      if (info) return { ...remote, source: info.source, muted: Boolean(info.muted) };
+      // Not announced yet: assume the usual source for the kind.
+      const source = remote.kind === 'audio' ? 'microphone' : 'camera';
+      return { ...remote, source, muted: false };
     });
   }
 

@@ -11,6 +11,10 @@ const MAX_RETRY_DELAY_MS = 4_000;
 const DEFAULT_RESUME_GRACE_SECONDS = 20;
 // Messages queued while reconnecting are dropped beyond this count.
 const MAX_QUEUED_MESSAGES = 100;
+// Types never queued while reconnecting. A ping is only for the current socket. The server drops
+// the pending subscriber offer when the socket drops and sends a new one after the resume, so an
+// answer to the old offer must not reach it.
+const UNQUEUED_TYPES = new Set(['ping', 'subscriber_answer']);
 
 /** The reason a connection attempt or a session ended, with a protocol error code when known. */
 export class SignalingError extends Error {
@@ -57,14 +61,14 @@ export class SignalingClient extends EventTarget {
     });
   }
 
-  /** Sends one message, or queues it until the connection is resumed. Pings are never queued. */
+  /** Sends one message and returns true, or queues it until the connection is resumed and returns false. */
   send(message) {
     if (this.finished) return false;
     if (this.socket && this.socket.readyState === WebSocket.OPEN && this.status === 'connected') {
       this.socket.send(JSON.stringify(message));
       return true;
     }
-    if (message.type !== 'ping' && this.queue.length < MAX_QUEUED_MESSAGES) {
+    if (!UNQUEUED_TYPES.has(message.type) && this.queue.length < MAX_QUEUED_MESSAGES) {
       this.queue.push(message);
     }
     return false;

@@ -43,9 +43,9 @@ function hueFor(text) {
 
 /**
  * The grid of participant tiles. `render(tiles)` takes one model per tile:
- * `{key, identity, name, label, source, local, videoTrack, videoOn, micMuted, speaking}`: the
- * caption shows `label` and the avatar the initials of `name`; `micMuted` is null for tiles that
- * show no microphone state (screen shares).
+ * `{key, identity, name, label, source, local, videoTrack, videoOn, micMuted, speaking}`.
+ * The caption shows `label`, and the avatar shows the initials of `name`. `micMuted` is null for
+ * tiles that show no microphone state (screen shares).
  */
 export class TileGrid {
   constructor(container) {

@@ -1,12 +1,11 @@
-// The two peer connections of a participant (docs/signaling.md): the publisher connection,
-// where the client offers its tracks, and the subscriber connection, where Chorus offers
-// everyone else's tracks and the client answers.
+// The publisher peer connection (docs/signaling.md), where the client offers its own tracks
+// and Chorus answers, plus what both peer connections share.
 
 import { simulcastEncodings, simulcastLayers } from './media.js';
 
-// Never any STUN or TURN server: Chorus is ICE-lite with host candidates, and the client's
-// host candidates (or the peer-reflexive ones the server learns from checks) are enough.
-const RTC_CONFIGURATION = { iceServers: [] };
+// No STUN or TURN server is configured. Chorus is ICE-lite with host candidates, so the client's
+// host candidates, or the peer-reflexive ones the server learns from connectivity checks, suffice.
+export const RTC_CONFIGURATION = { iceServers: [] };
 const ICE_GATHERING_TIMEOUT_MS = 2_000;
 // Long enough to cover a resume within the default grace period, when the offer waits in the queue.
 const PUBLISH_ANSWER_TIMEOUT_MS = 30_000;
@@ -268,103 +267,6 @@ export class Publisher extends EventTarget {
     for (const entry of this.entries.values()) entry.track.stop();
     this.entries.clear();
     if (this.pendingAnswer) this.pendingAnswer.reject(new RequestError('closed', 'the session ended'));
-    if (this.pc) this.pc.close();
-  }
-}
-
-/**
- * The subscriber connection: answers each `subscriber_offer` and maps every receiving
- * transceiver, by mid, to the track sid and participant listed in that offer.
- *
- * Events: `change` after each answered offer or connection state change; `error` (detail:
- * an Error) when an offer cannot be applied.
- */
-export class Subscriber extends EventTarget {
-  constructor(signaling) {
-    super();
-    this.signaling = signaling;
-    this.pc = null;
-    this.offers = Promise.resolve();
-    this.remote = new Map();
-  }
-
-  peerConnection() {
-    if (!this.pc) {
-      this.pc = new RTCPeerConnection(RTC_CONFIGURATION);
-      this.pc.addEventListener('connectionstatechange', () => this.dispatchEvent(new Event('change')));
-    }
-    return this.pc;
-  }
-
-  handleOffer(message) {
-    this.offers = this.offers
-      .then(() => this.answer(message))
-      .catch((error) => {
-        console.error('chorus: cannot answer subscriber_offer', error);
-        this.dispatchEvent(new CustomEvent('error', { detail: error }));
-      });
-  }
-
-  async answer(message) {
-    if (typeof message.sdp !== 'string') throw new Error('subscriber_offer has no sdp');
-    const pc = this.peerConnection();
-    await pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await waitForIceGathering(pc);
-    this.signaling.send({ type: 'subscriber_answer', sdp: pc.localDescription.sdp });
-    this.mapTracks(Array.isArray(message.tracks) ? message.tracks : []);
-  }
-
-  mapTracks(offered) {
-    const byMid = new Map();
-    for (const item of offered) {
-      if (item && item.mid !== undefined && typeof item.trackSid === 'string') byMid.set(String(item.mid), item);
-    }
-    const remote = new Map();
-    for (const transceiver of this.pc.getTransceivers()) {
-      const item = transceiver.mid === null ? undefined : byMid.get(transceiver.mid);
-      const direction = transceiver.currentDirection;
-      if (!item || (direction !== 'recvonly' && direction !== 'sendrecv')) continue;
-      const track = transceiver.receiver.track;
-      remote.set(transceiver.mid, {
-        mid: transceiver.mid,
-        trackSid: item.trackSid,
-        participant: String(item.participant),
-        kind: track.kind,
-        track,
-      });
-    }
-    this.remote = remote;
-    this.dispatchEvent(new Event('change'));
-  }
-
-  /** Returns one entry per inbound RTP stream, labelled with its track sid and participant. */
-  async inboundStats() {
-    if (!this.pc) return [];
-    const report = await this.pc.getStats();
-    const entries = [];
-    report.forEach((stats) => {
-      if (stats.type !== 'inbound-rtp') return;
-      let remote = stats.mid !== undefined ? this.remote.get(String(stats.mid)) : undefined;
-      if (!remote) remote = [...this.remote.values()].find((item) => item.track.id === stats.trackIdentifier);
-      entries.push({
-        mid: stats.mid === undefined ? null : String(stats.mid),
-        trackSid: remote ? remote.trackSid : null,
-        participant: remote ? remote.participant : null,
-        kind: stats.kind,
-        packetsReceived: stats.packetsReceived || 0,
-        bytesReceived: stats.bytesReceived || 0,
-        packetsLost: stats.packetsLost || 0,
-        framesDecoded: stats.framesDecoded || 0,
-        frameWidth: stats.frameWidth || 0,
-        frameHeight: stats.frameHeight || 0,
-      });
-    });
-    return entries;
-  }
-
-  close() {
-    this.remote = new Map();
     if (this.pc) this.pc.close();
   }
 }
