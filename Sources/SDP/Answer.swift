@@ -14,10 +14,10 @@
 /// (RFC 8843 section 7.3).
 ///
 /// - Throws: `SDPError` when the offer is ICE-lite too, when no section can be accepted, when the
-///   section that carries the offer's BUNDLE transport (the first mid of its group) cannot be
-///   accepted, because RFC 8843 section 7.3.3 does not let an answer reject it while accepting
-///   others, or when an accepted section has missing or invalid ICE credentials, no fingerprint,
-///   or setup role `holdconn`.
+///   first section of the offer's BUNDLE group cannot be accepted, or when an accepted section has
+///   missing or invalid ICE credentials, no fingerprint, or setup role `holdconn`. The offerer
+///   takes the BUNDLE transport from that first section, so an answer that rejects it would leave
+///   the accepted sections without one.
 public func makeAnswer(
     to offer: SessionDescription, role: AnswerRole, options: AnswerOptions
 ) throws -> (answer: SessionDescription, media: [NegotiatedMedia]) {
@@ -70,8 +70,8 @@ public func makeAnswer(
         )
     }
     if let tag = bundle?.first, let tagIndex = offer.mediaIndex(mid: tag), let reason = rejections[tagIndex] {
-        // Browsers take the BUNDLE transport from this section, so they cannot apply an answer
-        // that rejects it even when other sections are accepted.
+        // The offerer takes the BUNDLE transport from this section, so an answer that rejects
+        // it leaves the other accepted sections without a transport.
         throw SDPError(
             "media section '\(tag.excerpt)' is the first of the offer's BUNDLE group, so it cannot be rejected, "
                 + "but it is not usable: \(reason). Put a supported audio or video section first.")
@@ -90,7 +90,7 @@ private func rejectionReason(for section: MediaDescription, bundle: [String]?, a
         return "data channels are not supported"
     }
     guard section.kind == .audio || section.kind == .video else {
-        return "media type '\(section.kind)' is not supported"
+        return "media type '\(section.kind.description.excerpt)' is not supported"
     }
     guard section.isRTP, section.proto.uppercased().contains("SAVP") else {
         return "transport '\(section.proto.excerpt)' is not DTLS-SRTP"

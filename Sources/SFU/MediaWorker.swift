@@ -53,7 +53,7 @@ public final class MediaWorker: @unchecked Sendable {
     }
 
     /// Adds and removes the published tracks of a renegotiated publisher session.
-    func updatePublisher(sessionID: String, add: [TrackDescription], removeMids: [String], midExtensionID: UInt8?) {
+    func updatePublisher(sessionID: String, add: [TrackDescription], removeMids: [String], extensionIDs: HeaderExtensionIDs?) {
         loop.post { [self] in
             guard let session = sessionsByID[sessionID] else { return }
             for mid in removeMids {
@@ -70,7 +70,7 @@ public final class MediaWorker: @unchecked Sendable {
                 session.upTracksByMid[description.mid] = upTrack
                 for ssrc in description.announcedSSRCs { session.upTracksBySSRC[ssrc] = upTrack }
             }
-            if let midExtensionID { session.midExtensionID = midExtensionID }
+            if let extensionIDs { session.extensionIDs = extensionIDs }
             session.indexPayloadTypes()
         }
     }
@@ -338,7 +338,7 @@ public final class MediaWorker: @unchecked Sendable {
     {
         if let track = session.upTracksBySSRC[view.ssrc] { return track }
         var found: UpTrack?
-        if let id = session.midExtensionID, let element = view.extensionElement(id: id, in: packet),
+        if let id = session.extensionIDs.mid, let element = view.extensionElement(id: id, in: packet),
             let mid = parseMid(element)
         {
             found = session.upTracksByMid[mid]

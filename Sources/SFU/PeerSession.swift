@@ -39,8 +39,8 @@ final class PeerSession {
     /// Publisher side: tracks by mid, and the lookups that find a packet's track.
     var upTracksByMid: [String: UpTrack] = [:]
     var upTracksBySSRC: [UInt32: UpTrack] = [:]
-    /// Header extension id of sdes:mid in this peer's negotiation, for binding unannounced SSRCs.
-    var midExtensionID: UInt8?
+    /// Header extension ids this peer negotiated for what it sends.
+    var extensionIDs = HeaderExtensionIDs()
     /// Payload type to track, for a payload type used by exactly one track.
     var upTracksByPayloadType: [UInt8: UpTrack] = [:]
 

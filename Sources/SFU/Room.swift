@@ -37,6 +37,8 @@ public final class Participant {
     public internal(set) var tracks: [TrackDescription] = []
     /// Joined through the signaling WebSocket: stays in the room without sessions until it leaves.
     public internal(set) var isConference = false
+    /// Set while the participant is being removed, so that ending its sessions does not remove it a second time.
+    var isLeaving = false
     /// The connection on which a conference participant receives everyone else.
     var subscriber: SubscriberConnection?
 

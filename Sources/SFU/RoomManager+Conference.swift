@@ -80,7 +80,7 @@ extension RoomManager {
         }
         participant.tracks.removeAll { $0.sid == trackSid }
         if let sessionID = participant.publisherSessionID {
-            worker.updatePublisher(sessionID: sessionID, add: [], removeMids: [track.mid], midExtensionID: nil)
+            worker.updatePublisher(sessionID: sessionID, add: [], removeMids: [track.mid], extensionIDs: nil)
         }
         Log.info("track unpublished", ["room": room.name, "participant": identity, "track": trackSid])
         onEvent?(.trackUnpublished(room: room.name, identity: identity, trackSid: trackSid))

@@ -223,23 +223,26 @@ public final class RoomManager {
         let currentByMid = Dictionary(participant.tracks.map { ($0.mid, $0) }, uniquingKeysWith: { first, _ in first })
         var kept: [TrackDescription] = []
         var added: [TrackDescription] = []
-        var midExtensionID: UInt8?
+        var extensionIDs = HeaderExtensionIDs()
         for media in negotiated.media where media.direction.receives {
             guard let kind = TrackKind(media.kind) else { continue }
-            if midExtensionID == nil, let id = media.extensionID(for: HeaderExtensionURI.mid) {
-                midExtensionID = UInt8(truncatingIfNeeded: id)
-            }
+            extensionIDs.merge(media.extensions)
             if let current = currentByMid[media.mid], current.kind == kind {
                 kept.append(current)
                 continue
             }
             let info = infoByMid[media.mid]
             let layers = info?.layers ?? media.rids.map { LayerDescription(rid: $0.id) }
-            added.append(TrackDescription(
+            var track = TrackDescription(
                 sid: "TR_" + randomIdentifier(12), kind: kind, mid: media.mid, muted: info?.muted ?? false,
                 codecs: media.codecs, announcedSSRCs: media.remoteSSRCs.map(\.ssrc), rids: media.rids.map(\.id),
                 source: info?.source ?? (kind == .audio ? "microphone" : "camera"),
-                layers: layers.isEmpty ? media.rids.map { LayerDescription(rid: $0.id) } : layers))
+                layers: layers.isEmpty ? media.rids.map { LayerDescription(rid: $0.id) } : layers)
+            for remote in media.remoteSSRCs {
+                if let rtx = remote.rtxSSRC { track.announcedRTXSSRCs[rtx] = remote.ssrc }
+            }
+            track.simulcastSSRCs = media.ssrcSimulcast
+            added.append(track)
         }
         let keptMids = Set(kept.map(\.mid))
         let removed = participant.tracks.filter { !keptMids.contains($0.mid) }
@@ -251,7 +254,7 @@ public final class RoomManager {
         if let existing {
             sessionID = existing.id
             worker.updatePublisher(
-                sessionID: sessionID, add: added, removeMids: removed.map(\.mid), midExtensionID: midExtensionID)
+                sessionID: sessionID, add: added, removeMids: removed.map(\.mid), extensionIDs: extensionIDs)
         } else {
             sessionID = "PS_" + randomIdentifier(16)
             let session = try makeSession(
@@ -262,7 +265,7 @@ public final class RoomManager {
                 session.upTracksByMid[track.mid] = upTrack
                 for ssrc in track.announcedSSRCs { session.upTracksBySSRC[ssrc] = upTrack }
             }
-            session.midExtensionID = midExtensionID
+            session.extensionIDs = extensionIDs
             session.indexPayloadTypes()
             sessions[sessionID] = SessionRecord(
                 id: sessionID, role: .publisher, roomName: room.name, identity: participant.identity,
@@ -307,6 +310,7 @@ public final class RoomManager {
     }
 
     func removeParticipant(_ participant: Participant, from room: Room, reason: String) {
+        participant.isLeaving = true
         var ids = participant.subscriberSessionIDs
         if let publisherID = participant.publisherSessionID { ids.insert(publisherID) }
         if let subscriberID = participant.subscriber?.sessionID { ids.insert(subscriberID) }
@@ -333,7 +337,8 @@ public final class RoomManager {
     }
 
     func leaveIfIdle(_ participant: Participant, room: Room) {
-        guard !participant.isConference, !participant.hasSessions, room.participants[participant.identity] === participant
+        guard !participant.isConference, !participant.isLeaving, !participant.hasSessions,
+            room.participants[participant.identity] === participant
         else { return }
         remove(participant, from: room, reason: "left")
     }

@@ -16,6 +16,10 @@ public struct TrackDescription: Sendable {
     public var codecs: [Codec]
     /// SSRCs the publisher announced in its offer, if any (a=ssrc).
     public var announcedSSRCs: [UInt32]
+    /// RTX SSRC to the media SSRC it repairs, from a=ssrc-group:FID.
+    public var announcedRTXSSRCs: [UInt32: UInt32] = [:]
+    /// Simulcast by SSRC (a=ssrc-group:SIM): the layers' SSRCs, lowest first.
+    public var simulcastSSRCs: [UInt32] = []
     public var rids: [String]
     /// microphone, camera, screen_share or screen_share_audio, as the publisher announced it.
     public var source: String
