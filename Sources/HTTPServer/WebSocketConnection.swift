@@ -46,6 +46,11 @@ public final class WebSocketConnection: @unchecked Sendable {
     var pendingClose: (code: Int, reason: String)?
     /// The close frame received from the peer, if any.
     var peerClose: (code: Int, reason: String)?
+    /// Bytes of an oversized message read and thrown away so far; nil while no message is too large.
+    var discardedBytes: Int?
+    /// How much of an oversized message is read before closing. Closing with unread input makes the
+    /// kernel send a reset, which can destroy the close frame before the peer reads it.
+    static let maxDiscardBytes = 16 << 20
 
     init(wsi: OpaquePointer, request: HTTPRequest, handler: WebSocketHandler, maxMessageBytes: Int, loop: ServiceLoop) {
         self.wsi = wsi

@@ -37,12 +37,23 @@ extension ServiceLoop {
         if lws_frame_is_binary(wsi) != 0 {
             return closeNow(wsi, socket, WebSocketCloseCode.unsupportedData, "binary messages are not supported")
         }
+        let isMessageEnd = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0
+        if let discarded = socket.discardedBytes {
+            // The rest of an oversized message: read it out, then close once it has all arrived.
+            socket.discardedBytes = discarded + bytes.count
+            guard isMessageEnd || discarded + bytes.count > WebSocketConnection.maxDiscardBytes else { return 0 }
+            return closeNow(
+                wsi, socket, WebSocketCloseCode.messageTooBig, "message exceeds \(socket.maxMessageBytes) bytes")
+        }
         guard socket.incoming.count + bytes.count <= socket.maxMessageBytes else {
+            socket.incoming.removeAll()
+            socket.discardedBytes = bytes.count
+            guard isMessageEnd else { return 0 }
             return closeNow(
                 wsi, socket, WebSocketCloseCode.messageTooBig, "message exceeds \(socket.maxMessageBytes) bytes")
         }
         socket.incoming.append(contentsOf: bytes)
-        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+        guard isMessageEnd else { return 0 }
 
         let message = socket.incoming
         socket.incoming.removeAll(keepingCapacity: true)

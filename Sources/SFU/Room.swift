@@ -76,7 +76,8 @@ func randomIdentifier(_ length: Int) -> String {
 
 /// Room names: 1 to 128 characters of letters, digits, `-`, `_` and `.`.
 public func isValidRoomName(_ name: String) -> Bool {
-    guard (1...128).contains(name.count) else { return false }
+    // "." and ".." would be removed from request paths, so such a room could not be addressed.
+    guard (1...128).contains(name.count), name != ".", name != ".." else { return false }
     return name.unicodeScalars.allSatisfy { scalar in
         (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) || scalar == "-" || scalar == "_"
             || scalar == "."

@@ -6,9 +6,10 @@ struct APIError: Error {
     var status: Int
     var code: String
     var message: String
+    var headers: [(String, String)] = []
 
     static func unauthorized(_ message: String) -> APIError {
-        APIError(status: 401, code: "unauthorized", message: message)
+        APIError(status: 401, code: "unauthorized", message: message, headers: [("WWW-Authenticate", "Bearer")])
     }
 
     static func forbidden(_ message: String) -> APIError {
@@ -24,7 +25,7 @@ struct APIError: Error {
     }
 
     var response: HTTPResponse {
-        HTTPResponse.json(status, ["error": ["code": code, "message": message]])
+        HTTPResponse.json(status, ["error": ["code": code, "message": message]], headers: headers)
     }
 }
 

@@ -54,6 +54,9 @@ public final class APIHandler {
         }
         let path = RoutePath(request.path)
         let method = request.method
+        if request.path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw APIError.badRequest("the path contains control characters")
+        }
 
         if path.matches("healthz") || path.matches("readyz") {
             try allow(method, ["GET", "HEAD"], request)
@@ -68,7 +71,8 @@ public final class APIHandler {
         if path.matches("v1", "rtc") {
             throw APIError(
                 status: 426, code: "upgrade_required",
-                message: "/v1/rtc is the signaling WebSocket; connect with a WebSocket client and access_token")
+                message: "/v1/rtc is the signaling WebSocket; connect with a WebSocket client and access_token",
+                headers: [("Upgrade", "websocket")])
         }
         if path.matches("v1", "dev", "token") {
             try allow(method, ["GET"], request)
@@ -119,7 +123,8 @@ public final class APIHandler {
         guard allowed.contains(method) else {
             throw APIError(
                 status: 405, code: "method_not_allowed",
-                message: "\(method) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))")
+                message: "\(method) is not allowed on \(request.path); use \(allowed.joined(separator: " or "))",
+                headers: [("Allow", (allowed + ["OPTIONS"]).joined(separator: ", "))])
         }
     }
 
@@ -144,7 +149,7 @@ public final class APIHandler {
         let room = try rooms.createRoom(
             name: name, maxParticipants: maxParticipants, emptyTimeoutSeconds: emptyTimeout,
             e2eeRequired: e2eeRequired)
-        return HTTPResponse.json(201, roomJSON(room))
+        return HTTPResponse.json(201, roomJSON(room), headers: [("Location", "/v1/rooms/\(room.name)")])
     }
 
     private func listRooms(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -311,7 +316,9 @@ struct RoutePath {
     let segments: [String]
 
     init(_ path: String) {
-        segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // Split on the byte, not on Characters: a combining mark after "/" forms one Character with it.
+        segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 
     func matches(_ pattern: String...) -> Bool {

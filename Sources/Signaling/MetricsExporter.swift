@@ -45,6 +45,16 @@ public final class MetricsExporter {
                perWorker(\.keyframeRequestsReceived))
         metric("chorus_keyframe_requests_sent_total", "counter", "PLI sent to publishers.",
                perWorker(\.keyframeRequestsSent))
+        metric("chorus_nacks_sent_total", "counter", "Generic NACK packets sent to publishers.",
+               perWorker(\.nacksSent))
+        metric("chorus_rtx_packets_received_total", "counter",
+               "RTX packets received from publishers that carried a retransmission.", perWorker(\.rtxPacketsReceived))
+        metric("chorus_retransmissions_sent_total", "counter",
+               "Packets sent again to subscribers in answer to their NACKs.", perWorker(\.retransmissionsSent))
+        metric("chorus_padding_packets_received_total", "counter",
+               "Padding-only packets received from publishers, never forwarded.", perWorker(\.paddingPacketsReceived))
+        renderDownTracks(snapshots.flatMap(\.downTracks), metric)
+
         var drops: [(String, Double)] = []
         for (index, snapshot) in snapshots.enumerated() {
             for reason in DropReason.allCases {
@@ -62,6 +72,49 @@ public final class MetricsExporter {
         metric("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch, in seconds.",
                [("", startTime.timeIntervalSince1970.rounded())])
         return output
+    }
+
+    /// Renders the metrics of each subscriber leg, labelled by room, subscriber and track sid.
+    private func renderDownTracks(
+        _ legs: [DownTrackCounters],
+        _ metric: (_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) -> Void
+    ) {
+        let sorted = legs.sorted { ($0.room, $0.participant, $0.track) < ($1.room, $1.participant, $1.track) }
+        func samples(_ value: (DownTrackCounters) -> Double) -> [(String, Double)] {
+            sorted.map { leg in
+                let labels = "room=\"\(escape(leg.room))\",participant=\"\(escape(leg.participant))\","
+                    + "track=\"\(escape(leg.track))\""
+                return (labels, value(leg))
+            }
+        }
+        metric("chorus_subscriber_selected_layer", "gauge",
+               "Simulcast layer forwarded to the subscriber (0 is the lowest), -1 while none is.",
+               samples { Double($0.selectedLayer ?? -1) })
+        metric("chorus_subscriber_target_layer", "gauge", "Highest simulcast layer the subscriber asked for.",
+               samples { Double($0.targetLayer) })
+        metric("chorus_subscriber_layer_switches_total", "counter", "Changes of the forwarded simulcast layer.",
+               samples { Double($0.layerSwitches) })
+        metric("chorus_subscriber_keyframe_requests_sent_total", "counter",
+               "Keyframe requests made toward the publisher for the subscriber, before merging.",
+               samples { Double($0.keyframeRequestsSent) })
+        metric("chorus_subscriber_keyframe_requests_received_total", "counter",
+               "PLI and FIR messages received from the subscriber.", samples { Double($0.keyframeRequestsReceived) })
+        metric("chorus_subscriber_retransmissions_total", "counter",
+               "Packets sent again in answer to the subscriber's NACKs.", samples { Double($0.retransmissionsSent) })
+        metric("chorus_subscriber_packets_sent_total", "counter", "RTP packets sent to the subscriber.",
+               samples { Double($0.packetsSent) })
+        metric("chorus_subscriber_packets_lost", "gauge",
+               "Cumulative packets lost, from the subscriber's latest receiver report.",
+               samples { Double($0.packetsLost) })
+        metric("chorus_subscriber_fraction_lost", "gauge",
+               "Fraction of packets lost, from the subscriber's latest receiver report.",
+               samples { $0.fractionLost })
+    }
+
+    /// Escapes a label value for the text format: backslash, double quote and line feed.
+    private func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 
     private func format(_ value: Double) -> String {
