@@ -102,6 +102,22 @@ extension RoomManager {
         }
     }
 
+    /// Sets the highest simulcast layer and the pause state of one received track.
+    public func setLayerPreference(room roomName: String, identity: String, trackSid: String, maxLayer: Int?,
+                                   paused: Bool) throws {
+        let (_, participant) = try conferenceParticipant(roomName, identity)
+        guard let subscriber = participant.subscriber else {
+            throw SFUError(.notAllowed, "the token does not allow subscribing")
+        }
+        if let maxLayer, !(0...15).contains(maxLayer) {
+            throw SFUError(.invalidArgument, "layer must be between 0 and 15")
+        }
+        subscriber.preferences[trackSid] = (maxLayer, paused)
+        if let sessionID = subscriber.sessionID, let ssrc = subscriber.appliedSSRC(of: trackSid) {
+            worker.setLayerPreference(sessionID: sessionID, ssrc: ssrc, maxLayer: maxLayer, paused: paused)
+        }
+    }
+
     /// Returns a new subscriber offer when the participant's received tracks changed and no
     /// earlier offer awaits an answer.
     public func nextSubscriberOffer(room roomName: String, identity: String) -> SubscriberOffer? {

@@ -112,7 +112,8 @@ public final class RoomManager {
 
     /// Accepts a WHEP offer for the tracks `publisherIdentity` publishes.
     public func subscribe(
-        room roomName: String, identity: String, to publisherIdentity: String, offer offerText: String
+        room roomName: String, identity: String, to publisherIdentity: String, offer offerText: String,
+        maxLayer: Int? = nil
     ) throws -> SessionAnswer {
         let offer = try parseOffer(offerText)
         let room = try room(named: roomName)
@@ -164,7 +165,7 @@ public final class RoomManager {
             else { continue }
             session.pendingSubscriptions.append(PendingSubscription(
                 publisherSessionID: publisherSessionID, publisherMid: track.mid, ssrc: outgoingTrack.ssrc,
-                payloadTypeMap: payloadTypeMap(from: track.codecs, to: media.codecs)))
+                payloadTypeMap: payloadTypeMap(from: track.codecs, to: media.codecs), maxLayer: maxLayer))
         }
         participant.subscriberSessionIDs.insert(sessionID)
         sessions[sessionID] = SessionRecord(

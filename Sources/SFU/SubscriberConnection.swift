@@ -28,6 +28,8 @@ final class SubscriberConnection {
     private(set) var slots: [Slot] = []
     /// Tracks the participant asked not to receive.
     var unsubscribed: Set<String> = []
+    /// Per-track receive preferences (highest layer, paused) set through signaling.
+    var preferences: [String: (maxLayer: Int?, paused: Bool)] = [:]
     /// The slots of the offer awaiting an answer.
     private(set) var outstanding: [Slot]?
 
@@ -163,11 +165,17 @@ final class SubscriberConnection {
                 }
             }
             add.append(PendingSubscription(
-                publisherSessionID: publisherSession, publisherMid: track.mid, ssrc: slot.ssrc, payloadTypeMap: map))
+                publisherSessionID: publisherSession, publisherMid: track.mid, ssrc: slot.ssrc, payloadTypeMap: map,
+                maxLayer: preferences[sid]?.maxLayer))
             applied[slot.mid] = AppliedSlot(trackSid: sid, ssrc: slot.ssrc)
         }
         outstanding = nil
         return (add, remove)
+    }
+
+    /// The SSRC Chorus sends `trackSid` with, once the client has answered an offer carrying it.
+    func appliedSSRC(of trackSid: String) -> UInt32? {
+        applied.values.first { $0.trackSid == trackSid }?.ssrc
     }
 
     /// Forgets the outstanding offer, for example when its connection drops before an answer.

@@ -206,9 +206,17 @@ public final class APIHandler {
         guard let publisher = request.query["participant"], !publisher.isEmpty else {
             throw APIError.badRequest("the query needs participant=<identity> of the publisher to receive")
         }
+        var maxLayer: Int?
+        if let text = request.query["layer"] {
+            guard let layer = Int(text), (0...15).contains(layer) else {
+                throw APIError.badRequest("layer must be an integer from 0 (the lowest simulcast layer) to 15")
+            }
+            maxLayer = layer
+        }
         let offer = try sdpBody(request)
         _ = try rooms.room(named: room)
-        let answer = try rooms.subscribe(room: room, identity: claims.identity, to: publisher, offer: offer)
+        let answer = try rooms.subscribe(
+            room: room, identity: claims.identity, to: publisher, offer: offer, maxLayer: maxLayer)
         return sdpCreated(answer, location: "/v1/rooms/\(room)/whep/\(answer.sessionID)")
     }
 

@@ -235,10 +235,14 @@ public final class ConferenceSignaling {
         case "subscription":
             let trackSid = try fields.string("trackSid")
             let subscribe = try fields.optionalBool("subscribe") ?? true
-            _ = try fields.optionalBool("paused")
-            _ = try fields.optionalInt("layer")
+            let paused = try fields.optionalBool("paused")
+            let layer = try fields.optionalInt("layer")
             try rooms.setSubscribed(room: client.room, identity: client.identity, trackSid: trackSid,
                                     subscribed: subscribe)
+            if paused != nil || layer != nil {
+                try rooms.setLayerPreference(room: client.room, identity: client.identity, trackSid: trackSid,
+                                             maxLayer: layer, paused: paused ?? false)
+            }
             sendOfferIfNeeded(client)
         case "chat":
             try relayChat(fields, from: client)
@@ -300,6 +304,15 @@ public final class ConferenceSignaling {
             if let recipients, !recipients.contains(other.identity) { continue }
             other.send(message)
         }
+    }
+
+    /// Sends the room's active speakers, loudest first, to its connected participants.
+    public func sendActiveSpeakers(room: String, speakers: [(identity: String, level: Double)]) {
+        let message: [String: Any] = [
+            "type": "active_speakers",
+            "speakers": speakers.map { ["identity": $0.identity, "level": ($0.level * 1000).rounded() / 1000] },
+        ]
+        for client in clients[room]?.values.map({ $0 }) ?? [] { client.send(message) }
     }
 
     // MARK: Room events

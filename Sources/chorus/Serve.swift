@@ -59,6 +59,9 @@ func runServe(_ arguments: [String]) throws {
     worker.onSessionClosed = { [server] sessionID, reason in
         server.post { rooms.sessionClosedByWorker(sessionID, reason: reason) }
     }
+    worker.onActiveSpeakers = { [server] room, speakers in
+        server.post { signaling.sendActiveSpeakers(room: room, speakers: speakers) }
+    }
     func expireRooms() {
         rooms.expireEmptyRooms()
         server.schedule(after: 5000) { expireRooms() }
