@@ -10,7 +10,7 @@ requirements="$repo_root/tests/interop/requirements.txt"
 marker="$venv/.chorus-requirements.sha256"
 
 build_packages=(libssl-dev libsrtp2-dev libwebsockets-dev libsodium-dev libhiredis-dev pkg-config)
-test_packages=(chromium chromium-driver redis-server iproute2 python3-venv util-linux)
+test_packages=(chromium chromium-driver redis-server iproute2 nftables python3-venv util-linux)
 
 log() { printf 'install-deps: %s\n' "$*"; }
 

@@ -5,22 +5,26 @@ import SRTP
 
 /// What Chorus negotiates with clients.
 enum MediaCapabilities {
-    /// Codecs accepted from publishers. RTX is declined because retransmission is not yet
-    /// answered from a packet ring; red, ulpfec and flexfec are declined because the SFU
-    /// forwards them without understanding them.
+    /// Codecs accepted from publishers, with RTX (RFC 4588), which the worker unwraps. red, ulpfec
+    /// and flexfec are declined because the SFU forwards them without understanding them.
     static var defaultCodecs: [CodecCapability] {
         CodecCapability.defaults.map { capability in
             var copy = capability
-            copy.acceptsRTX = false
-            copy.feedback = capability.feedback.filter(supportedFeedback.contains)
+            copy.acceptsRTX = capability.kind == .video
+            copy.feedback = capability.feedback.filter(publisherFeedback.contains)
             return copy
         }
     }
 
-    /// Feedback Chorus handles on each leg. Transport-wide feedback and REMB stay off until the
-    /// SFU generates them, so that a publisher's congestion controller does not wait for reports
-    /// that never come.
+    /// Feedback Chorus handles on each leg. Transport-wide feedback and REMB stay off toward
+    /// subscribers because the SFU does not read them yet.
     static let supportedFeedback: Set<String> = ["nack", "nack pli", "ccm fir"]
+
+    /// Feedback Chorus sends to publishers: NACK, PLI and FIR, and REMB, which announces a fixed
+    /// bitrate cap (`MediaWorker.announcedPublisherBitrate`) until a receive-side estimator exists.
+    /// Transport-wide feedback stays off, so that a publisher's congestion controller does not
+    /// wait for reports that never come.
+    static let publisherFeedback: Set<String> = supportedFeedback.union(["goog-remb"])
 
     /// Header extensions accepted. mid binds unannounced SSRCs to tracks; the stream ids and audio
     /// level are read by later stages.

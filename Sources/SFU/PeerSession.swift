@@ -39,6 +39,8 @@ final class PeerSession {
     /// Publisher side: tracks by mid, and the lookups that find a packet's track.
     var upTracksByMid: [String: UpTrack] = [:]
     var upTracksBySSRC: [UInt32: UpTrack] = [:]
+    /// Incoming SSRC to the stream it carries, bound at the SSRC's first packet.
+    var streamBindings: [UInt32: UpStreamBinding] = [:]
     /// Header extension ids this peer negotiated for what it sends.
     var extensionIDs = HeaderExtensionIDs()
     /// Payload type to track, for a payload type used by exactly one track.
@@ -85,4 +87,6 @@ struct PendingSubscription {
     var publisherMid: String
     var ssrc: UInt32
     var payloadTypeMap: [UInt8]
+    /// Highest simulcast layer to forward (0 is the lowest); nil for the highest the track has.
+    var maxLayer: Int? = nil
 }

@@ -25,6 +25,37 @@ public struct TrackDescription: Sendable {
     public var source: String
     /// Simulcast layers the publisher announced, lowest first.
     public var layers: [LayerDescription]
+    /// Whether the payload is end-to-end encrypted, so that the media worker reads only RTP headers
+    /// and header extensions and never the codec payload.
+    public var isEndToEndEncrypted = false
+}
+
+extension TrackDescription {
+    /// Number of simulcast layers (RFC 8853 by rid, or an `a=ssrc-group:SIM`), 1 without simulcast.
+    var layerCount: Int {
+        max(1, simulcastSSRCs.count, layers.count, rids.count)
+    }
+
+    /// Layer index of a rid (RFC 8852): its position in `layers`, which clients announce lowest
+    /// first, else its position in `rids`.
+    func layerIndex(rid: String) -> Int? {
+        layers.firstIndex { $0.rid == rid } ?? rids.firstIndex(of: rid)
+    }
+
+    /// Layer index of a media SSRC announced in an `a=ssrc-group:SIM`, lowest first.
+    func layerIndex(simulcastSSRC ssrc: UInt32) -> Int? {
+        simulcastSSRCs.firstIndex(of: ssrc)
+    }
+
+    /// Returns the media codec with `payloadType`.
+    func codec(payloadType: UInt8) -> Codec? {
+        codecs.first { $0.payloadType == payloadType }
+    }
+
+    /// Returns the media codec whose RTX (RFC 4588) payload type is `payloadType`.
+    func codec(rtxPayloadType payloadType: UInt8) -> Codec? {
+        codecs.first { $0.rtxPayloadType == payloadType }
+    }
 }
 
 /// One simulcast layer as the publisher announced it.
@@ -62,93 +93,4 @@ public struct PublishedTrackInfo: Sendable, Equatable {
 /// Whether two codecs carry the same media format (name, clock rate, channels), ignoring payload type.
 func isSameFormat(_ a: Codec, _ b: Codec) -> Bool {
     a.name.lowercased() == b.name.lowercased() && a.clockRate == b.clockRate && (a.channels ?? 1) == (b.channels ?? 1)
-}
-
-/// A published track on the media worker: receives one publisher's RTP and fans it out.
-final class UpTrack {
-    let description: TrackDescription
-    unowned let publisher: PeerSession
-    /// SSRCs seen or announced for this track; the first one is the one keyframe requests name.
-    var ssrcs: [UInt32]
-    var downTracks: [DownTrack] = []
-    var lastKeyframeRequestAt: Instant?
-    /// A muted track is not forwarded; the publisher may keep sending (or send silence).
-    var muted: Bool
-    var packetsReceived: UInt64 = 0
-    var bytesReceived: UInt64 = 0
-
-    init(description: TrackDescription, publisher: PeerSession) {
-        self.description = description
-        self.publisher = publisher
-        ssrcs = description.announcedSSRCs
-        muted = description.muted
-    }
-
-    var mediaSSRC: UInt32? { ssrcs.first }
-
-    /// RTP clock rate of the track's codecs (they share one per kind in practice).
-    var clockRate: Int { description.codecs.first?.clockRate ?? (description.kind == .audio ? 48000 : 90000) }
-}
-
-/// One subscriber's leg of an up track: the SSRC, payload types, sequence numbers and
-/// timestamps that subscriber sees.
-final class DownTrack {
-    unowned let subscriber: PeerSession
-    let upTrack: UpTrack
-    let ssrc: UInt32
-    /// Publisher payload type to subscriber payload type; 0xFF where the subscriber has no matching codec.
-    var payloadTypeMap: [UInt8]
-    private var sequenceOffset: UInt16 = 0
-    private var timestampOffset: UInt32 = 0
-    private var started = false
-    /// First outgoing sequence number; below 0x8000 so SRTP's rollover estimate starts clean.
-    private let initialSequenceNumber: UInt16
-    private let initialTimestamp: UInt32
-    var packetsSent: UInt64 = 0
-    var bytesSent: UInt64 = 0
-    var packetsDropped: UInt64 = 0
-
-    init(subscriber: PeerSession, upTrack: UpTrack, ssrc: UInt32, payloadTypeMap: [UInt8], random: UInt32) {
-        self.subscriber = subscriber
-        self.upTrack = upTrack
-        self.ssrc = ssrc
-        self.payloadTypeMap = payloadTypeMap
-        initialSequenceNumber = UInt16(truncatingIfNeeded: random) & 0x7FFF
-        initialTimestamp = random &* 2_654_435_761
-    }
-
-    /// Last forwarded values, to continue the outgoing stream after a pause.
-    private var lastSequenceNumber: UInt16 = 0
-    private var lastTimestamp: UInt32 = 0
-    private var lastSentAt: Instant?
-    private var needsResync = false
-
-    /// Makes the next packet continue the outgoing numbering without a gap, after packets
-    /// were dropped on purpose (mute); the receiver would otherwise wait for them as losses.
-    func resync() {
-        needsResync = started
-    }
-
-    /// Returns the outgoing sequence number and timestamp for an incoming packet,
-    /// fixing the offsets at the first packet so later gaps stay visible to the receiver.
-    func rewrite(sequenceNumber: UInt16, timestamp: UInt32, clockRate: Int, now: Instant) -> (UInt16, UInt32) {
-        if !started {
-            started = true
-            sequenceOffset = initialSequenceNumber &- sequenceNumber
-            timestampOffset = initialTimestamp &- timestamp
-        } else if needsResync {
-            needsResync = false
-            let elapsed = max(1, now.microseconds - (lastSentAt ?? now).microseconds)
-            let ticks = UInt32(truncatingIfNeeded: max(1, elapsed * Int64(clockRate) / 1_000_000))
-            sequenceOffset = (lastSequenceNumber &+ 1) &- sequenceNumber
-            timestampOffset = (lastTimestamp &+ ticks) &- timestamp
-        }
-        let result = (sequenceNumber &+ sequenceOffset, timestamp &+ timestampOffset)
-        if !started || isNewer(result.0, than: lastSequenceNumber) || lastSentAt == nil {
-            lastSequenceNumber = result.0
-            lastTimestamp = result.1
-            lastSentAt = now
-        }
-        return result
-    }
 }

@@ -70,12 +70,14 @@ struct MediaPathTests {
         let firstRequests = publisher.receiveMedia(timeout: 0.5).rtcp
         #expect(containsPLI(firstRequests, mediaSSRC: 2222))
 
-        // Ten video packets across the sequence-number wrap, then two audio packets.
+        // Ten video packets across the sequence-number wrap, the first a VP8 keyframe start because
+        // the subscriber receives video from a keyframe on, then two audio packets.
         for index in 0..<10 {
             let sequenceNumber = UInt16(truncatingIfNeeded: 65_530 + index)
+            let descriptor = index == 0 ? vp8KeyframeStart : [0x00]
             try publisher.sendRTP(rtpPacket(
                 payloadType: 96, sequenceNumber: sequenceNumber, timestamp: 3000 * UInt32(index), ssrc: 2222,
-                marker: index == 9, payload: [UInt8(index), 0xAA, 0xBB]))
+                marker: index == 9, payload: descriptor + [UInt8(index), 0xAA, 0xBB]))
         }
         for index in 0..<2 {
             try publisher.sendRTP(rtpPacket(

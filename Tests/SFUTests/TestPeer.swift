@@ -21,6 +21,9 @@ final class TestPeer {
     var dtls: DTLSTransport?
     var outbound: SRTPSession?
     var inbound: SRTPSession?
+    /// Arrival indices of RTP datagrams that `receiveMedia` discards, to simulate loss.
+    var lostRTPIndices: Set<Int> = []
+    private var rtpDatagramsReceived = 0
 
     init() throws {
         socket = try UDPSocket(bindTo: .v4(address: 0x7F00_0001, port: 0))
@@ -51,11 +54,18 @@ final class TestPeer {
         request.addPriority(0x6E00_1EFF)
         request.addICEControlling(UInt64.random(in: 0...UInt64.max))
         request.addUseCandidate()
-        send(request.finish(integrityKey: Array(serverPassword.utf8), fingerprint: true))
-        guard let response = receive(timeout: timeout), let view = response.withUnsafeBytes({
-            STUNMessageView.parse($0)
-        }), view.messageClass == .successResponse
-        else { throw TestPeerError("no ICE success response") }
+        // The check is sent again every 100 ms, as ICE agents do (RFC 8445 section 14.3), because the
+        // worker drops a check that arrives before it attached the session.
+        let check = request.finish(integrityKey: Array(serverPassword.utf8), fingerprint: true)
+        let checkDeadline = Date().addingTimeInterval(timeout)
+        var succeeded = false
+        while !succeeded, Date() < checkDeadline {
+            send(check)
+            guard let response = receive(timeout: 0.1) else { continue }
+            let view = response.withUnsafeBytes { STUNMessageView.parse($0) }
+            succeeded = view?.messageClass == .successResponse
+        }
+        guard succeeded else { throw TestPeerError("no ICE success response") }
 
         let transport = try DTLSTransport(
             certificate: certificate, role: .client, expectedRemoteFingerprint: ("sha-256", String(fingerprint)))
@@ -98,7 +108,9 @@ final class TestPeer {
         send(Array(buffer.prefix(length)))
     }
 
-    /// Receives and unprotects media until `timeout`; returns RTP and RTCP separately.
+    /// Receives and unprotects media until `timeout`; returns RTP and RTCP separately. RTP datagrams
+    /// whose arrival index (counted from 0 over the peer's life) is in `lostRTPIndices` are discarded
+    /// before SRTP reads them, as if the network lost them.
     func receiveMedia(timeout: TimeInterval) -> (rtp: [[UInt8]], rtcp: [[UInt8]]) {
         var rtp: [[UInt8]] = []
         var rtcp: [[UInt8]] = []
@@ -107,6 +119,10 @@ final class TestPeer {
             guard let first = datagram.first, (128...191).contains(first), datagram.count > 8 else { continue }
             var buffer = datagram
             let isRTCP = (192...223).contains(buffer[1])
+            if !isRTCP {
+                rtpDatagramsReceived += 1
+                if lostRTPIndices.contains(rtpDatagramsReceived - 1) { continue }
+            }
             let length: Int? = buffer.withUnsafeMutableBytes { raw in
                 isRTCP
                     ? try? inbound!.unprotectRTCP(raw.baseAddress!, length: raw.count)
