@@ -146,7 +146,16 @@ public final class RoomManager {
         }
 
         // The subscriber may only get codecs the publisher sends.
-        let options = answerOptions(codecs: MediaCapabilities.restricted(to: publisher.tracks))
+        // Sections of a kind the publisher does not send are answered inactive rather than
+        // rejected, because a viewer cannot know in advance what the publisher sends and a
+        // rejected first section would take the BUNDLE transport with it.
+        var capabilities = MediaCapabilities.restricted(to: publisher.tracks)
+        let publishedKinds = Set(publisher.tracks.map(\.kind))
+        for capability in MediaCapabilities.defaultCodecs {
+            let kind: TrackKind = capability.kind == .audio ? .audio : .video
+            if !publishedKinds.contains(kind) { capabilities.append(capability) }
+        }
+        let options = answerOptions(codecs: capabilities)
         let negotiated: (answer: SessionDescription, media: [NegotiatedMedia])
         do {
             negotiated = try makeAnswer(to: offer, role: .sendToClient(outgoing), options: options.sdp)

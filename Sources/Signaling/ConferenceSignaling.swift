@@ -34,10 +34,15 @@ public final class ConferenceSignaling {
 
     // MARK: Connections
 
+    /// Accepts every upgrade: libwebsockets 4.1 can only drop a refused upgrade without an HTTP
+    /// status, so a rejected token instead gets an `error` message and a close with code 1008.
     private func accept(_ request: HTTPRequest) -> WebSocketHandler? {
-        guard let token = request.query["access_token"], !token.isEmpty else {
-            Log.warning("signaling rejected", ["reason": "missing access_token", "remote": request.remoteAddress])
-            return nil
+        var token = request.query["access_token"]
+        if token == nil, let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer ") {
+            token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        guard let token, !token.isEmpty else {
+            return reject(request, code: "unauthorized", "missing access_token query parameter")
         }
         let claims: AccessTokenClaims
         do {
@@ -45,14 +50,37 @@ public final class ConferenceSignaling {
                 token, secrets: configuration.apiKeys, now: Int(Date().timeIntervalSince1970),
                 leeway: configuration.tokenLeewaySeconds)
         } catch {
-            Log.warning("signaling rejected", ["reason": error.message, "remote": request.remoteAddress])
-            return nil
+            return reject(request, code: "unauthorized", error.message)
         }
         guard claims.grants.roomJoin, let room = claims.grants.room, isValidRoomName(room) else {
-            Log.warning("signaling rejected", ["reason": "token lacks roomJoin for a room", "remote": request.remoteAddress])
-            return nil
+            return reject(request, code: "forbidden", "the token lacks the roomJoin grant for a valid room")
         }
         return SocketHandler(signaling: self, claims: claims, room: room, resumeToken: request.query["resume"])
+    }
+
+    private func reject(_ request: HTTPRequest, code: String, _ message: String) -> WebSocketHandler {
+        Log.warning("signaling rejected", ["reason": message, "remote": request.remoteAddress])
+        return RejectedHandler(code: code, message: message)
+    }
+
+    /// Tells a client why its upgrade was not allowed, then closes.
+    final class RejectedHandler: WebSocketHandler {
+        let code: String
+        let message: String
+
+        init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        func webSocketDidOpen(_ connection: WebSocketConnection) {
+            connection.send(text: JSONShapes.encode(["type": "error", "code": code, "message": message]))
+            connection.close(code: WebSocketCloseCode.policyViolation, reason: code)
+        }
+
+        func webSocket(_ connection: WebSocketConnection, didReceiveText text: String) {}
+
+        func webSocketDidClose(_ connection: WebSocketConnection, code: Int, reason: String) {}
     }
 
     /// Bridges one WebSocket to its conference client.
@@ -97,7 +125,7 @@ public final class ConferenceSignaling {
             client.resumeToken = ConferenceClient.newResumeToken()
             rooms.abandonSubscriberOffer(room: roomName, identity: claims.identity)
             Log.info("participant resumed", ["room": roomName, "participant": claims.identity])
-            sendJoined(client)
+            sendJoined(client, resumed: true)
             sendOfferIfNeeded(client)
             return client
         }
@@ -153,7 +181,7 @@ public final class ConferenceSignaling {
         rooms.leaveConference(room: client.room, identity: client.identity, sid: client.participantSid, reason: reason)
     }
 
-    private func sendJoined(_ client: ConferenceClient) {
+    private func sendJoined(_ client: ConferenceClient, resumed: Bool = false) {
         guard let room = rooms.rooms[client.room], let participant = room.participants[client.identity] else { return }
         let others = room.participants.values.filter { $0.identity != client.identity }
             .sorted { $0.joinedAt < $1.joinedAt }.map(JSONShapes.participant)
@@ -161,7 +189,7 @@ public final class ConferenceSignaling {
             "type": "joined", "version": Self.protocolVersion,
             "room": JSONShapes.room(room, node: rooms.configuration.nodeID),
             "participant": JSONShapes.participant(participant), "participants": others,
-            "resumeToken": client.resumeToken, "resumeGraceSeconds": resumeGraceSeconds,
+            "resumeToken": client.resumeToken, "resumeGraceSeconds": resumeGraceSeconds, "resumed": resumed,
         ])
     }
 

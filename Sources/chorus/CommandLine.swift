@@ -1,5 +1,7 @@
 import Foundation
 
+let chorusVersion = "0.1.0"
+
 let usage = """
     Usage:
       chorus serve [--config FILE] [--dev] [--bind ADDRESS] [--http-port PORT] [--rtc-port PORT]
@@ -57,8 +59,9 @@ func parseDuration(_ text: String) throws -> Int {
         number = String(text.dropLast())
         multiplier = unit
     }
-    guard let value = Int(number), value > 0 else {
-        throw CommandError("invalid duration \(text); use a number with s, m, h or d, such as 1h")
+    let maxSeconds = 10 * 365 * 86400
+    guard let value = Int(number), value > 0, value <= maxSeconds / multiplier else {
+        throw CommandError("invalid duration \(text); use a number with s, m, h or d up to 10 years, such as 1h")
     }
     return value * multiplier
 }

@@ -21,6 +21,10 @@ func runServe(_ arguments: [String]) throws {
     guard !apiKeys.isEmpty else {
         throw CommandError("no API keys configured: set apiKeys in the configuration file or use --dev")
     }
+    if !dev { try checkSecrets(apiKeys) }
+    if dev, let bind = options.value("--bind"), bind != "127.0.0.1" {
+        throw CommandError("--dev always binds 127.0.0.1; drop --bind \(bind) or run without --dev")
+    }
     let bindHost = dev ? "127.0.0.1" : (options.value("--bind") ?? file.bindAddress ?? "0.0.0.0")
     let httpPort = try options.port("--http-port") ?? file.httpPort ?? 7880
     let rtcPort = try options.port("--rtc-port") ?? file.rtcPort ?? 7882
@@ -99,6 +103,7 @@ func runToken(_ arguments: [String]) throws {
         apiKeys = [NodeConfiguration.devKey: NodeConfiguration.devSecret]
     } else if let path = options.value("--config") {
         apiKeys = try NodeConfiguration.load(path: path).apiKeys ?? [:]
+        try checkSecrets(apiKeys)
     } else {
         throw CommandError("pass --dev or --config FILE so the token is signed with a configured secret")
     }
@@ -120,4 +125,11 @@ func runToken(_ arguments: [String]) throws {
         issuer: key, identity: identity, name: options.value("--name"),
         expiresAt: Int(Date().timeIntervalSince1970) + ttl, grants: grants)
     print(AccessToken.sign(claims, secret: secret))
+}
+
+/// Rejects API secrets short enough to guess: HS256 keys should have at least 128 bits.
+func checkSecrets(_ apiKeys: [String: String]) throws {
+    for (key, secret) in apiKeys where secret.utf8.count < 16 {
+        throw CommandError("the secret of API key \(key) has \(secret.utf8.count) bytes; use at least 16 random bytes")
+    }
 }

@@ -32,6 +32,9 @@ WINDOW_SECONDS = 8.0
 MIN_DECODED_RATIO = 0.8
 STARTUP_TIMEOUT_SECONDS = 20.0
 
+# A node started without --dev needs a secret of at least 16 bytes.
+LOSS_TEST_SECRET = "loss-test-secret-0123456789abcdef"
+
 
 def run(*command: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True)
@@ -96,7 +99,7 @@ def veth_server(lossy_link, tmp_path: Path, output_dir: Path):
     from conftest import CHORUS_BIN, healthz_status, stop_process
 
     config = tmp_path / "chorus.json"
-    config.write_text(json.dumps({"apiKeys": {"devkey": "devsecret"}, "autoCreateRooms": True}))
+    config.write_text(json.dumps({"apiKeys": {"devkey": LOSS_TEST_SECRET}, "autoCreateRooms": True}))
     log_path = output_dir / "chorus-loss-server.log"
     base_url = f"http://{SERVER_ADDRESS}:{HTTP_PORT}"
     with log_path.open("wb") as log:
@@ -141,7 +144,7 @@ def test_loss_is_repaired_with_nack_and_rtx(veth_server, room_name: str, monkeyp
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: [SERVER_ADDRESS])
 
     async def subscribe() -> tuple[list[int | None], float]:
-        token = make_token("viewer", room_name, subscribe=True)
+        token = make_token("viewer", room_name, subscribe=True, secret=LOSS_TEST_SECRET)
         session, received = await rtc_clients.whep_subscribe(base_url, room_name, "sender", token,
                                                              retry_not_found_seconds=15)
         try:
@@ -191,7 +194,7 @@ async def publish(base_url: str, room: str, seconds: float) -> None:
     aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [PUBLISHER_ADDRESS]
     video = CounterVideoTrack()
     session = await rtc_clients.whip_publish(
-        base_url, room, make_token("sender", room, publish=True), video, ToneAudioTrack())
+        base_url, room, make_token("sender", room, publish=True, secret=LOSS_TEST_SECRET), video, ToneAudioTrack())
     try:
         await rtc_clients.wait_for_connection(session.pc, 10, "WHIP publisher")
         print("publisher connected", flush=True)
