@@ -2,6 +2,10 @@
 /// Written only on the worker thread; read as a snapshot (a torn read of one
 /// counter is acceptable for monitoring).
 public struct MediaCounters: Sendable {
+    /// Time the worker thread spent busy rather than waiting for packets, in microseconds.
+    public var busyMicroseconds: Int64 = 0
+    /// Sessions placed on the worker.
+    public var sessions: Int = 0
     public var packetsIn: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var packetsOut: UInt64 = 0

@@ -162,6 +162,8 @@ public final class MediaWorker: @unchecked Sendable {
             copy.bytesOut = sendBatch.sentBytes
             copy.drops[DropReason.sendFailed.rawValue] = sendBatch.droppedCount
             copy.downTracks = downTrackCounters()
+            copy.busyMicroseconds = loop.busyMicroseconds
+            copy.sessions = sessionsByID.count
             semaphore.signal()
         }
         guard posted, semaphore.wait(timeout: .now() + 1) == .success else { return MediaCounters() }

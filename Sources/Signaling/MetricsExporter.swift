@@ -34,6 +34,11 @@ public final class MetricsExporter {
         func perWorker(_ value: (MediaCounters) -> UInt64) -> [(String, Double)] {
             snapshots.enumerated().map { ("worker=\"\($0.offset)\"", Double(value($0.element))) }
         }
+        metric("chorus_worker_busy_seconds_total", "counter",
+               "Time each media worker thread spent handling packets and timers rather than waiting; its rate is the worker's load from 0 to 1.",
+               snapshots.enumerated().map { ("worker=\"\($0.offset)\"", Double($0.element.busyMicroseconds) / 1_000_000) })
+        metric("chorus_worker_sessions", "gauge", "Peer connections placed on each media worker.",
+               snapshots.enumerated().map { ("worker=\"\($0.offset)\"", Double($0.element.sessions)) })
         metric("chorus_packets_in_total", "counter", "Datagrams received on media sockets.", perWorker(\.packetsIn))
         metric("chorus_bytes_in_total", "counter", "Bytes received on media sockets.", perWorker(\.bytesIn))
         metric("chorus_packets_out_total", "counter", "Datagrams sent on media sockets.", perWorker(\.packetsOut))

@@ -21,6 +21,9 @@ public final class EventLoop: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
     /// Called once per loop iteration with the current time; returns the next deadline, if any.
     public var onTick: ((Instant) -> Instant?)?
+    /// Time the loop spent handling events and timers rather than waiting in epoll_wait, in
+    /// microseconds. Written on the loop thread only; read it there.
+    public private(set) var busyMicroseconds: Int64 = 0
     public let name: String
 
     public init(name: String, maxPending: Int = 65_536) throws {
@@ -100,6 +103,8 @@ public final class EventLoop: @unchecked Sendable {
                 timeout = Int32(min(milliseconds + 1, 1000))
             }
             let ready = epoll_wait(epollDescriptor, events, Int32(capacity), timeout)
+            let awake = Instant.now()
+            defer { busyMicroseconds += Instant.now().microseconds - awake.microseconds }
             if ready > 0 {
                 for index in 0..<Int(ready) {
                     var event = events[index]
