@@ -33,6 +33,7 @@ run: build
 test: deps
 	swift build
 	swift test
+	$(MAKE) --no-print-directory fuzz-smoke
 	swift build -c release
 	$(INTEROP)
 
@@ -42,3 +43,30 @@ test-unit: deps
 
 test-interop: build
 	$(INTEROP)
+
+# libFuzzer targets in Fuzz/, one per parser, built with -sanitize=fuzzer,address. Each runs for
+# FUZZ_SECONDS from its seed corpus in Fuzz/corpus/<name>; `make fuzz FUZZ_SECONDS=600 FUZZERS=sdp`
+# runs one longer. fuzz-smoke is the 30-second run that `make test` includes.
+FUZZ_SECONDS ?= 60
+FUZZERS ?= rtp rtcp stun sdp dtls
+
+.PHONY: fuzz fuzz-smoke bench
+
+fuzz: deps
+	bash Fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-smoke: deps
+	bash Fuzz/run.sh 30
+
+# Allocations and nanoseconds per parsed packet of the hot-path parsers (Benchmarks/).
+bench: deps
+	cd Benchmarks && swift run -c release chorus-bench
+
+# Load test: chorus-load runs loadtest/scenarios/large.json against a dev server that loadtest/run-load.sh
+# starts in a private network namespace (loopback only); the report, PNG plots and server log go to
+# test-output/load/. Extra chorus-load options: `make load LOAD_ARGS='--duration 20s'`.
+LOAD_ARGS ?=
+
+.PHONY: load
+load: build
+	$(NETNS) bash loadtest/run-load.sh $(LOAD_ARGS)

@@ -5,7 +5,8 @@ let package = Package(
     name: "Chorus",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "chorus", targets: ["chorus"])
+        .executable(name: "chorus", targets: ["chorus"]),
+        .executable(name: "chorus-load", targets: ["chorus-load"]),
     ],
     targets: [
         // C libraries from Debian, one system library target each.
@@ -42,6 +43,10 @@ let package = Package(
             name: "Signaling", dependencies: ["SFU", "SDP", "Crypto", "HTTPServer", "Wire"],
             resources: [.copy("Resources")]),
         .executableTarget(name: "chorus", dependencies: ["Signaling", "SFU", "Crypto"]),
+        .executableTarget(
+            name: "chorus-load",
+            dependencies: ["Wire", "RTP", "RTCP", "STUN", "SDP", "Crypto", "DTLS", "SRTP", "Transport", "HTTPServer"],
+            path: "loadtest/Sources/chorus-load"),
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "RTP", "RTCP", "Wire"]),
@@ -55,6 +60,10 @@ let package = Package(
         .testTarget(
             name: "SFUTests",
             dependencies: ["SFU", "RTP", "RTCP", "SDP", "STUN", "DTLS", "SRTP", "Crypto", "Transport", "Wire"]),
+        .testTarget(
+            name: "LoadToolTests",
+            dependencies: ["chorus-load", "RTP", "SDP", "Wire", "Crypto", "Signaling"],
+            path: "loadtest/Tests/LoadToolTests"),
         .testTarget(name: "SignalingTests", dependencies: ["Signaling", "SFU", "HTTPServer", "Crypto", "Wire"]),
     ],
     swiftLanguageModes: [.v5]

@@ -11,6 +11,8 @@ marker="$venv/.chorus-requirements.sha256"
 
 build_packages=(libssl-dev libsrtp2-dev libwebsockets-dev libsodium-dev libhiredis-dev pkg-config)
 test_packages=(chromium chromium-driver redis-server iproute2 nftables python3-venv util-linux)
+# gnuplot renders the PNG plots of chorus-load (make load, chorus-load --plots).
+test_packages+=(gnuplot-nox)
 
 log() { printf 'install-deps: %s\n' "$*"; }
 

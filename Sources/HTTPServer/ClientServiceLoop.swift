@@ -32,8 +32,9 @@ final class ClientServiceLoop: @unchecked Sendable {
         precondition(context == nil, "ClientServiceLoop released while its lws_context is alive")
     }
 
-    /// Creates a context that listens nowhere and serves only client connections.
-    func open() throws(HTTPClientError) {
+    /// Creates a context that listens nowhere and serves only client connections. `timeoutSeconds` bounds each
+    /// network round trip libwebsockets waits for, such as the server's response to a connection or an upgrade.
+    func open(timeoutSeconds: Int) throws(HTTPClientError) {
         _ = ServerLog.installLibraryHook
         var info = lws_context_creation_info()
         info.port = CONTEXT_PORT_NO_LISTEN
@@ -44,6 +45,9 @@ final class ClientServiceLoop: @unchecked Sendable {
         // Response headers such as a long Location or a bearer token in the request need more than the
         // 1024-byte default.
         info.max_http_header_data = 8192
+        // The default of 20 s is too short for a server that queues many upgrades at once under load.
+        info.timeout_secs = UInt32(clamping: timeoutSeconds)
+        info.connect_timeout_secs = UInt32(clamping: timeoutSeconds)
         guard let context = lws_create_context(&info) else { throw .contextCreationFailed }
         self.context = context
         lock.withLock { wakeContext = context }

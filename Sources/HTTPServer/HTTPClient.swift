@@ -19,9 +19,12 @@ public final class HTTPClient: @unchecked Sendable {
     private var stopped = false
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(maxResponseBytes: Int = 16 << 20) throws(HTTPClientError) {
+    /// - Parameter timeoutSeconds: how long a connection may wait for the server at each step: connecting, the
+    ///   response to a request or an upgrade. Must be positive.
+    public init(maxResponseBytes: Int = 16 << 20, timeoutSeconds: Int = 60) throws(HTTPClientError) {
+        precondition(timeoutSeconds > 0, "timeoutSeconds must be positive")
         self.maxResponseBytes = maxResponseBytes
-        try loop.open()
+        try loop.open(timeoutSeconds: timeoutSeconds)
     }
 
     deinit {

@@ -154,6 +154,11 @@ public final class MediaWorker: @unchecked Sendable {
     /// Copies the counters, with one entry per subscriber leg, on the worker thread and returns
     /// them to the caller's thread.
     public func snapshotCounters() -> MediaCounters {
+        respondingSnapshot() ?? MediaCounters()
+    }
+
+    /// Copies the counters like `snapshotCounters`, but returns nil when the worker does not respond.
+    public func respondingSnapshot() -> MediaCounters? {
         let semaphore = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var copy = MediaCounters()
         let posted = loop.post { [self] in
@@ -166,7 +171,7 @@ public final class MediaWorker: @unchecked Sendable {
             copy.sessions = sessionsByID.count
             semaphore.signal()
         }
-        guard posted, semaphore.wait(timeout: .now() + 1) == .success else { return MediaCounters() }
+        guard posted, semaphore.wait(timeout: .now() + 1) == .success else { return nil }
         return copy
     }
 

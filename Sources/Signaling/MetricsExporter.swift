@@ -6,6 +6,7 @@ public final class MetricsExporter {
     private let rooms: RoomManager
     private let workers: [MediaWorker]
     private let startTime = Date()
+    private var lastSnapshots: [Int: MediaCounters] = [:]
 
     public init(rooms: RoomManager, workers: [MediaWorker]) {
         self.rooms = rooms
@@ -30,7 +31,11 @@ public final class MetricsExporter {
         metric("chorus_participants", "gauge", "Participants in all rooms.", [("", Double(participants))])
         metric("chorus_tracks", "gauge", "Published tracks.", [("", Double(tracks))])
 
-        let snapshots = workers.map { $0.snapshotCounters() }
+        // A worker too busy to answer within a second reports its last snapshot, not zeros.
+        for (index, worker) in workers.enumerated() {
+            if let snapshot = worker.respondingSnapshot() { lastSnapshots[index] = snapshot }
+        }
+        let snapshots = workers.indices.map { lastSnapshots[$0] ?? MediaCounters() }
         func perWorker(_ value: (MediaCounters) -> UInt64) -> [(String, Double)] {
             snapshots.enumerated().map { ("worker=\"\($0.offset)\"", Double(value($0.element))) }
         }
