@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .executable(name: "chorus", targets: ["chorus"]),
         .executable(name: "chorus-load", targets: ["chorus-load"]),
+        // The wire formats and protocol targets, for the fuzz and benchmark packages in Fuzz/ and Benchmarks/.
+        .library(
+            name: "ChorusProtocols",
+            targets: ["Wire", "RTP", "RTCP", "STUN", "SDP", "ICE", "DTLS", "SRTP", "Crypto"]),
     ],
     targets: [
         // C libraries from Debian, one system library target each.

@@ -20,6 +20,11 @@ for name in "${names[@]}"; do
 done
 
 cd "$fuzz_dir"
+if ! grep -q '"ChorusProtocols"' ../Package.swift; then
+    echo "fuzz: ../Package.swift has no ChorusProtocols library product, which Fuzz/Package.swift depends on." >&2
+    echo "fuzz: add .library(name: \"ChorusProtocols\", targets: [\"Wire\", \"RTP\", \"RTCP\", \"STUN\", \"SDP\", \"ICE\", \"DTLS\", \"SRTP\", \"Crypto\"]) to its products." >&2
+    exit 1
+fi
 # Debug builds keep Swift's bounds checks on unsafe buffer subscripts, and AddressSanitizer
 # catches reads past the input. The linker warns about ASan symbols it cannot export; those
 # lines are noise and are dropped.

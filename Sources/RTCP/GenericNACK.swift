@@ -27,15 +27,34 @@ public struct GenericNACK: Equatable, Hashable, Sendable {
 
     /// Parses the FCI entries; bytes after the last whole entry are ignored.
     static func parse(senderSSRC: UInt32, mediaSSRC: UInt32, fci: UnsafeRawBufferPointer) -> GenericNACK {
-        var reader = ByteReader(fci)
         var lost: [UInt16] = []
+        lost.reserveCapacity(lostCount(fci))
+        forEachLostSequenceNumber(fci: fci) { lost.append($0) }
+        return GenericNACK(senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, lostSequenceNumbers: lost)
+    }
+
+    /// Calls `visit` with the PID and then each sequence number its BLP marks, for every whole
+    /// entry of `fci`.
+    static func forEachLostSequenceNumber(fci: UnsafeRawBufferPointer, _ visit: (UInt16) -> Void) {
+        var reader = ByteReader(fci)
         while let pid = reader.readUInt16(), let bitmask = reader.readUInt16() {
-            lost.append(pid)
+            visit(pid)
             for bit in 0..<16 where bitmask & (1 << bit) != 0 {
-                lost.append(pid &+ UInt16(bit + 1))
+                visit(pid &+ UInt16(bit + 1))
             }
         }
-        return GenericNACK(senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, lostSequenceNumbers: lost)
+    }
+
+    /// Returns how many sequence numbers the whole entries of `fci` name, so that parsing
+    /// allocates the list once.
+    private static func lostCount(_ fci: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var offset = 0
+        while fci.count - offset >= entryLength {
+            count += 1 + fci.loadBigEndianUInt16(at: offset + 2).nonzeroBitCount
+            offset += entryLength
+        }
+        return count
     }
 
     /// Packs sequence numbers into PID and BLP pairs. Each number joins the first pair whose PID

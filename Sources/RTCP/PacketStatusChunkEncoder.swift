@@ -41,9 +41,9 @@ struct PacketStatusChunkEncoder {
             let isRun = pendingAllSame && pending.first == symbol && pendingCount >= PacketStatusChunks.oneBitCapacity
             let room = isRun ? PacketStatusChunks.maxRunLength - pendingCount : 0
             if room > 0 {
-                let taken = min(room, remaining)
-                pendingCount += taken
-                remaining -= taken
+                let added = min(room, remaining)
+                pendingCount += added
+                remaining -= added
             } else {
                 add(symbol)
                 remaining -= 1

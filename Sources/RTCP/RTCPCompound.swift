@@ -12,18 +12,54 @@ public enum RTCPCompound {
     /// last whole packet that are too few for a header are ignored the same way.
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> [RTCPPacket]? {
         var packets: [RTCPPacket] = []
+        guard forEachPacket(in: bytes, { packets.append($0) }) else { return nil }
+        return packets
+    }
+
+    /// Calls `body` with each packet of `bytes` in order, with the rules of `parse(_:)`, and
+    /// returns false when the first packet is invalid.
+    ///
+    /// Unlike `parse(_:)` it collects no array, so a compound of packets whose bodies have no
+    /// lists, such as a picture loss indication or a report without report blocks, is parsed
+    /// without allocating.
+    @discardableResult
+    public static func forEachPacket(in bytes: UnsafeRawBufferPointer, _ body: (RTCPPacket) -> Void) -> Bool {
         var offset = 0
+        var count = 0
         while offset < bytes.count {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             guard let header = RTCPHeader.parse(rest) else { break }
 
             let bodyEnd = header.packetLength - header.paddingLength
-            let body = UnsafeRawBufferPointer(rebasing: rest[RTCPHeader.length..<bodyEnd])
-            guard let packet = RTCPPacket.parse(header: header, body: body) else { break }
+            let packetBody = UnsafeRawBufferPointer(rebasing: rest[RTCPHeader.length..<bodyEnd])
+            guard let packet = RTCPPacket.parse(header: header, body: packetBody) else { break }
 
-            packets.append(packet)
+            body(packet)
+            count += 1
             offset += header.packetLength
         }
-        return packets.isEmpty ? nil : packets
+        return count > 0
+    }
+
+    /// Calls `body` with a view of each packet of `bytes` in order, and returns false when the
+    /// first packet has an invalid common header.
+    ///
+    /// Only the common headers are checked (version, packet type 192-223, length and padding), so
+    /// a packet whose body is too short for its type is passed on, and the view's accessors
+    /// reject it. Parsing stops at the first invalid header. Nothing is allocated.
+    @discardableResult
+    public static func forEachPacketView(in bytes: UnsafeRawBufferPointer, _ body: (RTCPPacketView) -> Void) -> Bool {
+        var offset = 0
+        var count = 0
+        while offset < bytes.count {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            guard let header = RTCPHeader.parse(rest) else { break }
+
+            let bodyEnd = header.packetLength - header.paddingLength
+            body(RTCPPacketView(header: header, body: UnsafeRawBufferPointer(rebasing: rest[RTCPHeader.length..<bodyEnd])))
+            count += 1
+            offset += header.packetLength
+        }
+        return count > 0
     }
 }

@@ -124,7 +124,9 @@ public struct TransportWideFeedback: Equatable, Hashable, Sendable {
         else { return nil }
         var deltas = ByteReader(body, offset: chunksStart + chunksLength)
 
+        // Each received packet has at least one delta byte, which bounds the list up front.
         var received: [ReceivedPacket] = []
+        received.reserveCapacity(min(Int(packetStatusCount), deltas.remaining))
         var offset: Int64 = 0
         var failed = false
         PacketStatusChunks.forEachReceived(body, from: chunksStart, count: Int(packetStatusCount)) { index, symbol in

@@ -95,8 +95,10 @@ public final class SRTPSession {
     /// libsrtp infers the rollover counter (ROC) from the sequence number (RFC 3711 section 3.3.1),
     /// which picks the wrong ROC after a loss of more than 32768 packets. When a packet fails
     /// authentication or looks too old, this retries it with the stream's ROC and the one after
-    /// (`srtp_set_stream_roc`), so streams resynchronize after long gaps. A forged packet therefore
-    /// costs up to three tag checks. On failure the contents of `buffer` are unspecified.
+    /// (`srtp_set_stream_roc`), so streams resynchronize after long gaps. The first packet of an
+    /// SSRC is retried with ROC 1, for a stream whose packets before its first wrap were lost.
+    /// A forged packet therefore costs up to three tag checks, and one with a new SSRC also a key
+    /// derivation. On failure the contents of `buffer` are unspecified.
     public func unprotectRTP(_ buffer: UnsafeMutableRawPointer, length: Int) throws -> Int {
         guard length >= 12 + profile.tagLength, length <= Int(Int32.max) else { throw SRTPError.badParameter }
         // The AES-GCM path may write to the buffer before its tag check fails, so retries start from

@@ -103,7 +103,7 @@ import Testing
     func firstPacketAfterLostWrapDecrypts(_ profile: SRTPProtectionProfile) throws {
         let (sender, receiver) = try makeSessionPair(profile)
         // The stream starts at 0xFFFE and both packets before the wrap are lost, so the first packet
-        // the receiver sees, sequence number 0, was protected with rollover counter 1.
+        // the receiver gets, sequence number 0, was protected with rollover counter 1.
         for sequenceNumber: UInt16 in [0xFFFE, 0xFFFF] {
             _ = try protectRTP(sender, makeRTPPacket(sequenceNumber: sequenceNumber))
         }

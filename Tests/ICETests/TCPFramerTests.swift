@@ -73,4 +73,27 @@ struct TCPFramerTests {
         framer.append([3])
         #expect(try framer.nextPacket() == [1, 2, 3])
     }
+
+    /// Every prefix of the stream yields exactly the frames that end inside it, and keeps the
+    /// partial frame after them buffered.
+    @Test func everyTruncationYieldsWholeFrames() throws {
+        var frameEnds: [Int] = []
+        var end = 0
+        for packet in Self.packets {
+            end += 2 + packet.count
+            frameEnds.append(end)
+        }
+        for length in 0...Self.stream.count {
+            var framer = TCPFramer(maxPacketSize: 1500)
+            framer.append(Array(Self.stream.prefix(length)))
+            var received: [[UInt8]] = []
+            while let packet = try framer.nextPacket() {
+                received.append(packet)
+            }
+            let whole = frameEnds.filter { $0 <= length }
+            #expect(received == Array(Self.packets.prefix(whole.count)), "\(length) bytes")
+            #expect(framer.bufferedByteCount == length - (whole.last ?? 0), "\(length) bytes")
+        }
+    }
 }
+

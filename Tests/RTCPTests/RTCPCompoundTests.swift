@@ -154,4 +154,117 @@ import Testing
             #expect(Array(complete.prefix(packets.count)) == packets)
         }
     }
+
+    @Test func applicationAndUnknownTypesAreSkipped() throws {
+        let bytes: [UInt8] =
+            [
+                0x80, 0xC9, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,  // RR without blocks
+                0x81, 0xCC, 0x00, 0x03,  // V=2, subtype 1, PT=204 APP, length 3
+                0x12, 0x34, 0x56, 0x78,  // SSRC
+                0x51, 0x4F, 0x45, 0x31,  // name "QOE1"
+                0xDE, 0xAD, 0xBE, 0xEF,  // application-dependent data
+                0x80, 0xC3, 0x00, 0x01, 0x00, 0x00, 0x00, 0x07,  // PT=195 (IJ, RFC 5450), one word
+                0x80, 0xDF, 0x00, 0x00,  // PT=223, the last RTCP type, header only
+            ] + RTCPFixtures.pictureLossIndication.bytes
+        let packets = try #require(parseCompound(bytes))
+        #expect(
+            packets == [
+                .receiverReport(ReceiverReport(ssrc: 1, reports: [])),
+                .unknown(packetType: 204, format: 1),
+                .unknown(packetType: 195, format: 0),
+                .unknown(packetType: 223, format: 0),
+                .pictureLossIndication(senderSSRC: 1, mediaSSRC: 0x1234_5678),
+            ])
+    }
+
+    @Test(arguments: RTCPFixtures.all)
+    func forEachPacketMatchesParse(_ fixture: RTCPFixture) throws {
+        for length in 0...fixture.bytes.count {
+            let prefix = Array(fixture.bytes.prefix(length))
+            var visited: [RTCPPacket] = []
+            let found = withPacket(prefix) { RTCPCompound.forEachPacket(in: $0) { visited.append($0) } }
+            let parsed = parseCompound(prefix)
+            #expect(found == (parsed != nil), "\(length) bytes")
+            #expect(visited == (parsed ?? []), "\(length) bytes")
+        }
+    }
+
+    @Test func nackWithFullBitmasks() throws {
+        let bytes: [UInt8] = [
+            0xA1, 0xCD, 0x00, 0x05,  // V=2, P=1, FMT=1, PT=205, length 5
+            0x00, 0x00, 0x00, 0x01, 0x12, 0x34, 0x56, 0x78,  // sender and media SSRC
+            0x00, 0x10, 0xFF, 0xFF,  // PID 16 and the 16 after it
+            0xFF, 0xF0, 0x00, 0x00,  // PID 65520 alone
+            0x00, 0x01,  // half an entry, ignored
+            0x00, 0x02,  // padding, count 2
+        ]
+        let packets = try #require(parseCompound(bytes))
+        guard case .nack(let nack) = packets.first else {
+            Issue.record("expected a NACK, got \(packets)")
+            return
+        }
+        #expect(nack.lostSequenceNumbers == Array(16...32) + [65520])
+    }
+
+    @Test(arguments: RTCPFixtures.all)
+    func packetViewsDecodeLikeParse(_ fixture: RTCPFixture) throws {
+        let parsed = try #require(parseCompound(fixture.bytes))
+        var decoded: [RTCPPacket?] = []
+        var lost: [UInt16] = []
+        var blocks: [ReportBlock] = []
+        withPacket(fixture.bytes) { bytes in
+            RTCPCompound.forEachPacketView(in: bytes) { view in
+                decoded.append(view.decode())
+                view.forEachLostSequenceNumber { lost.append($0) }
+                view.forEachReportBlock { blocks.append($0) }
+            }
+        }
+        #expect(decoded == parsed.map { Optional($0) })
+
+        var expectedLost: [UInt16] = []
+        var expectedBlocks: [ReportBlock] = []
+        for packet in parsed {
+            switch packet {
+            case .nack(let nack): expectedLost += nack.lostSequenceNumbers
+            case .senderReport(let report): expectedBlocks += report.reports
+            case .receiverReport(let report): expectedBlocks += report.reports
+            default: break
+            }
+        }
+        #expect(lost == expectedLost)
+        #expect(blocks == expectedBlocks)
+    }
+
+    @Test func packetViewReadsFeedbackHeader() throws {
+        var views: [(type: UInt8, count: UInt8, ssrcs: [UInt32], pli: Bool, nack: Bool)] = []
+        withPacket(RTCPFixtures.pictureLossIndication.bytes + RTCPFixtures.genericNACK.bytes) { bytes in
+            RTCPCompound.forEachPacketView(in: bytes) { view in
+                let ssrcs = view.feedbackSSRCs.map { [$0.sender, $0.media] } ?? []
+                views.append((view.packetType, view.count, ssrcs, view.isPictureLossIndication, view.isGenericNACK))
+            }
+        }
+        #expect(views.map(\.type) == [206, 205])
+        #expect(views.map(\.count) == [1, 1])
+        #expect(views.map(\.ssrcs) == [[1, 0x1234_5678], [1, 0x1234_5678]])
+        #expect(views.map(\.pli) == [true, false])
+        #expect(views.map(\.nack) == [false, true])
+    }
+
+    @Test func packetViewChecksHeadersOnly() {
+        // An RR announcing one block without it: forEachPacketView passes it on, decode rejects it.
+        let shortReport: [UInt8] = [0x81, 0xC9, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01]
+        var decoded: [RTCPPacket?] = []
+        var blockCount = 0
+        let found = withPacket(shortReport + RTCPFixtures.pictureLossIndication.bytes + [0x40, 0xC9, 0x00, 0x00]) {
+            RTCPCompound.forEachPacketView(in: $0) { view in
+                decoded.append(view.decode())
+                view.forEachReportBlock { _ in blockCount += 1 }
+            }
+        }
+        #expect(found)
+        #expect(decoded == [nil, .pictureLossIndication(senderSSRC: 1, mediaSSRC: 0x1234_5678)])
+        #expect(blockCount == 0)
+        #expect(withPacket([0x40, 0xC9, 0x00, 0x00]) { RTCPCompound.forEachPacketView(in: $0) { _ in } } == false)
+    }
 }
+

@@ -63,4 +63,49 @@ import Testing
         #expect(AbsSendTime.value(microseconds: 1_700_000_000_000_000) == AbsSendTime.value(microseconds: 0))
         #expect(AbsSendTime.bytes(0x12_3456) == [0x12, 0x34, 0x56])
     }
+
+    /// Each fixed-size extension value, with the shortest length its parser accepts.
+    static let fixedSizeValues: [(name: String, bytes: [UInt8], minimumLength: Int)] = [
+        ("audio level", [0x90], 1),
+        ("abs-send-time", [0x04, 0x00, 0x00], 3),
+        ("transport-wide sequence number", [0x01, 0x02], 2),
+        ("playout delay", [0x00, 0x10, 0x20], 3),
+        ("video orientation", [0x0B], 1),
+    ]
+
+    static func parses(_ name: String, _ element: UnsafeRawBufferPointer) -> Bool {
+        switch name {
+        case "audio level": return AudioLevel.parse(element) != nil
+        case "abs-send-time": return AbsSendTime.parse(element) != nil
+        case "transport-wide sequence number": return TransportWideSequenceNumber.parse(element) != nil
+        case "playout delay": return PlayoutDelay.parse(element) != nil
+        default: return VideoOrientation.parse(element) != nil
+        }
+    }
+
+    @Test(arguments: fixedSizeValues.indices)
+    func everyTruncationOfFixedSizeValue(_ index: Int) {
+        let (name, bytes, minimumLength) = Self.fixedSizeValues[index]
+        for length in 0...bytes.count {
+            withPacket(Array(bytes.prefix(length))) { element in
+                #expect(Self.parses(name, element) == (length >= minimumLength), "\(name), \(length) bytes")
+            }
+        }
+    }
+
+    @Test func everyTruncationOfIdentifiers() {
+        let mid = Array("audio-1".utf8)
+        let rid = Array("q_1-B".utf8)
+        for length in 0...mid.count {
+            withPacket(Array(mid.prefix(length))) { element in
+                #expect(parseMid(element) == (length == 0 ? nil : String(decoding: mid.prefix(length), as: UTF8.self)))
+            }
+        }
+        for length in 0...rid.count {
+            withPacket(Array(rid.prefix(length))) { element in
+                #expect(parseRid(element) == (length == 0 ? nil : String(decoding: rid.prefix(length), as: UTF8.self)))
+            }
+        }
+    }
 }
+

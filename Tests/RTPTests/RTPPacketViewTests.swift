@@ -1,6 +1,7 @@
 import Testing
 
 @testable import RTP
+import Wire
 
 @Suite struct RTPPacketViewTests {
     @Test func opusPacketHeaderFields() throws {
@@ -181,4 +182,50 @@ import Testing
             #expect(view.payload(in: shorter) == nil)
         }
     }
+
+    @Test func mixedElementsInTwoByteBlock() throws {
+        // With a=extmap-allow-mixed a two-byte block carries elements that would fit the one-byte
+        // form beside ones that need the two-byte form: an ID above 14, an empty value, 17 bytes.
+        let bytes: [UInt8] =
+            [
+                0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x2A,
+                0x10, 0x00, 0x00, 0x08,  // two-byte profile, 8 words
+                0x01, 0x01, 0x90,  // ID 1, 1 byte: audio level
+                0x10, 0x00,  // ID 16, empty
+                0x03, 0x02, 0x01, 0x02,  // ID 3, 2 bytes: transport-wide sequence number 258
+                0x0F, 0x11,  // ID 15, 17 bytes
+            ] + Array(1...17) + [0x00, 0x00, 0x00, 0x00, 0xEE]
+        try withPacket(bytes) { packet in
+            let view = try #require(RTPPacketView.parse(packet))
+            #expect(view.headerLength == 48)
+            #expect(view.payloadLength == 1)
+
+            var seen: [(UInt8, Int)] = []
+            view.forEachExtension(in: packet) { id, value in seen.append((id, value.count)) }
+            #expect(seen.map(\.0) == [1, 16, 3, 15])
+            #expect(seen.map(\.1) == [1, 0, 2, 17])
+            let sequenceElement = try #require(view.extensionElement(id: 3, in: packet))
+            #expect(TransportWideSequenceNumber.parse(sequenceElement) == 258)
+            #expect(view.extensionElement(id: 15, in: packet).map(Array.init) == Array(1...17))
+        }
+    }
+
+    @Test func sequenceAndTimestampComparisonAcrossWrap() throws {
+        // Packets just before and after the 16-bit and 32-bit wraps, as a receiver sees them.
+        let before = RTPFixtures.mixedWithCSRCsAndPadding.bytes  // sequence 65535, timestamp 0xFFFFFFF0
+        var after = before
+        after.replaceSubrange(2..<8, with: [0x00, 0x00, 0x00, 0x00, 0x00, 0x10])  // sequence 0, timestamp 16
+        let first = try withPacket(before) { try #require(RTPPacketView.parse($0)) }
+        let second = try withPacket(after) { try #require(RTPPacketView.parse($0)) }
+        #expect(isNewer(second.sequenceNumber, than: first.sequenceNumber))
+        #expect(!isNewer(first.sequenceNumber, than: second.sequenceNumber))
+        #expect(isNewer(second.timestamp, than: first.timestamp))
+        #expect(second.timestamp &- first.timestamp == 32)
+
+        var sequence = SequenceUnwrapper()
+        var timestamp = TimestampUnwrapper()
+        #expect([first, second].map { sequence.unwrap($0.sequenceNumber) } == [65535, 65536])
+        #expect([first, second].map { timestamp.unwrap($0.timestamp) } == [0xFFFF_FFF0, 0x1_0000_0010])
+    }
 }
+

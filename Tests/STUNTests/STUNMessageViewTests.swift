@@ -268,6 +268,41 @@ struct STUNMessageViewTests {
             }
         }
     }
+
+    /// Every prefix of every attribute value in the RFC 5769 samples, alone in a message: the
+    /// typed readers return nil for a value shorter than its fixed size and never trap.
+    @Test(arguments: RFC5769.all)
+    func everyTruncatedAttributeValueReadsCleanly(fixture: [UInt8]) throws {
+        var attributes: [(type: UInt16, value: [UInt8])] = []
+        let transactionID = try fixture.withUnsafeBytes { buffer in
+            let view = try #require(STUNMessageView.parse(buffer))
+            view.forEachAttribute { type, value in
+                attributes.append((type, Array(value)))
+                return true
+            }
+            return view.transactionID
+        }
+        #expect(!attributes.isEmpty)
+
+        for (type, value) in attributes {
+            for length in 0...value.count {
+                var builder = STUNMessageBuilder(class: .request, method: STUNMethod.binding, transactionID: transactionID)
+                builder.add(type: type, value: Array(value.prefix(length)))
+                let message = builder.finish(integrityKey: nil, fingerprint: false)
+                try message.withUnsafeBytes { buffer in
+                    let view = try #require(STUNMessageView.parse(buffer))
+                    exercise(view)
+                    let complete = length == value.count
+                    switch type {
+                    case STUNAttributeType.xorMappedAddress: #expect((view.xorMappedAddress != nil) == complete)
+                    case STUNAttributeType.priority: #expect((view.priority != nil) == complete)
+                    case STUNAttributeType.iceControlled: #expect((view.iceControlled != nil) == complete)
+                    default: break
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Calls every reader and check of `view`, to prove none of them traps.

@@ -1,8 +1,10 @@
 import FuzzerSupport
 import RTCP
 
-/// Parses one input as a compound RTCP packet, and every transport-wide feedback packet in it.
-/// Decoded NACK, REMB and receiver reports are written again and must decode to the same values.
+/// Parses one input as a compound RTCP packet, through `RTCPCompound.parse` and through packet
+/// views, and every transport-wide feedback packet in it. Decoded receiver reports, NACKs and REMB
+/// are written again and must decode to the same reports, the same lost packets and a bitrate
+/// rounded down.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
@@ -11,11 +13,31 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     _ = TransportWideFeedback.parse(bytes)
 
+    checkPacketViews(bytes)
     guard let packets = RTCPCompound.parse(bytes) else { return 0 }
     for packet in packets {
         checkRoundTrip(packet)
     }
     return 0
+}
+
+/// Reads every packet through `RTCPPacketView`, whose NACK and report block readers must agree
+/// with the decoded packet.
+private func checkPacketViews(_ bytes: UnsafeRawBufferPointer) {
+    RTCPCompound.forEachPacketView(in: bytes) { view in
+        var lost: [UInt16] = []
+        var blocks: [ReportBlock] = []
+        view.forEachLostSequenceNumber { lost.append($0) }
+        view.forEachReportBlock { blocks.append($0) }
+        _ = view.feedbackSSRCs
+        switch view.decode() {
+        case .nack(let nack)?: precondition(lost == nack.lostSequenceNumbers, "the view reads the NACK entries")
+        case .senderReport(let report)?: precondition(blocks == report.reports, "the view reads the SR blocks")
+        case .receiverReport(let report)?: precondition(blocks == report.reports, "the view reads the RR blocks")
+        case .pictureLossIndication?: precondition(view.isPictureLossIndication, "the view sees the PLI")
+        default: precondition(lost.isEmpty, "only a NACK has lost sequence numbers")
+        }
+    }
 }
 
 @_cdecl("RTCPFuzzer_main")
