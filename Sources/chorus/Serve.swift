@@ -68,9 +68,9 @@ func runServe(_ arguments: [String]) throws {
     }
     func expireRooms() {
         rooms.expireEmptyRooms()
-        server.schedule(after: 5000) { expireRooms() }
+        server.schedule(after: 1000) { expireRooms() }
     }
-    server.schedule(after: 5000) { expireRooms() }
+    server.schedule(after: 1000) { expireRooms() }
 
     worker.start()
     server.start()
