@@ -158,14 +158,9 @@ final class SubscriberConnection {
             let offeredCodecs = slotCodecs(slot, track: track)
             // The answerer uses the offerer's payload types, so the answer's formats select among them.
             let answered = offeredCodecs.filter { codec in section.formats.contains(String(codec.payloadType)) }
-            var map = [UInt8](repeating: 0xFF, count: 128)
-            for codec in track.codecs {
-                if let match = answered.first(where: { isSameFormat($0, codec) }) {
-                    map[Int(codec.payloadType & 0x7F)] = match.payloadType
-                }
-            }
             add.append(PendingSubscription(
-                publisherSessionID: publisherSession, publisherMid: track.mid, ssrc: slot.ssrc, payloadTypeMap: map,
+                publisherSessionID: publisherSession, publisherMid: track.mid, ssrc: slot.ssrc,
+                payloadTypeMap: payloadTypeMap(from: track.codecs, to: answered),
                 maxLayer: preferences[sid]?.maxLayer))
             applied[slot.mid] = AppliedSlot(trackSid: sid, ssrc: slot.ssrc)
         }

@@ -17,6 +17,33 @@ public struct APIConfiguration: Sendable {
     }
 }
 
+extension APIConfiguration {
+    /// Verifies the request's access token, taken from `Authorization: Bearer` or else from the
+    /// `access_token` query parameter, which browsers use where they cannot set headers.
+    /// - Throws: `APIError` with status 401 naming what is wrong with the token.
+    func verifiedClaims(of request: HTTPRequest) throws -> AccessTokenClaims {
+        var token: String?
+        if let header = request.headers["authorization"] {
+            let prefix = "bearer "
+            guard header.lowercased().hasPrefix(prefix) else {
+                throw APIError.unauthorized("the Authorization header must be \"Bearer <token>\"")
+            }
+            token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        } else {
+            token = request.query["access_token"]
+        }
+        guard let token, !token.isEmpty else {
+            throw APIError.unauthorized("missing access token: send Authorization: Bearer <token>")
+        }
+        do {
+            return try AccessToken.verify(
+                token, secrets: apiKeys, now: Int(Date().timeIntervalSince1970), leeway: tokenLeewaySeconds)
+        } catch {
+            throw APIError.unauthorized(error.message)
+        }
+    }
+}
+
 /// Routes HTTP requests to the room API, WHIP and WHEP. Runs on the control thread.
 public final class APIHandler {
     let configuration: APIConfiguration
@@ -262,26 +289,7 @@ public final class APIHandler {
     // MARK: Tokens
 
     private func authorize(_ request: HTTPRequest) throws -> AccessTokenClaims {
-        var token: String?
-        if let header = request.headers["authorization"] {
-            let prefix = "bearer "
-            guard header.lowercased().hasPrefix(prefix) else {
-                throw APIError.unauthorized("the Authorization header must be \"Bearer <token>\"")
-            }
-            token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
-        } else {
-            token = request.query["access_token"]
-        }
-        guard let token, !token.isEmpty else {
-            throw APIError.unauthorized("missing access token: send Authorization: Bearer <token>")
-        }
-        do {
-            return try AccessToken.verify(
-                token, secrets: configuration.apiKeys, now: Int(Date().timeIntervalSince1970),
-                leeway: configuration.tokenLeewaySeconds)
-        } catch {
-            throw APIError.unauthorized(error.message)
-        }
+        try configuration.verifiedClaims(of: request)
     }
 
     private func devToken(_ request: HTTPRequest) throws -> HTTPResponse {

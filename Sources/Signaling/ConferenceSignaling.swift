@@ -37,20 +37,13 @@ public final class ConferenceSignaling {
     /// Accepts every upgrade: libwebsockets 4.1 can only drop a refused upgrade without an HTTP
     /// status, so a rejected token instead gets an `error` message and a close with code 1008.
     private func accept(_ request: HTTPRequest) -> WebSocketHandler? {
-        var token = request.query["access_token"]
-        if token == nil, let header = request.headers["authorization"], header.lowercased().hasPrefix("bearer ") {
-            token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        }
-        guard let token, !token.isEmpty else {
-            return reject(request, code: "unauthorized", "missing access_token query parameter")
-        }
         let claims: AccessTokenClaims
         do {
-            claims = try AccessToken.verify(
-                token, secrets: configuration.apiKeys, now: Int(Date().timeIntervalSince1970),
-                leeway: configuration.tokenLeewaySeconds)
+            claims = try configuration.verifiedClaims(of: request)
+        } catch let error as APIError {
+            return reject(request, code: error.code, error.message)
         } catch {
-            return reject(request, code: "unauthorized", error.message)
+            return reject(request, code: "unauthorized", "\(error)")
         }
         guard claims.grants.roomJoin, let room = claims.grants.room, isValidRoomName(room) else {
             return reject(request, code: "forbidden", "the token lacks the roomJoin grant for a valid room")
