@@ -56,7 +56,7 @@ public final class Participant {
     }
 }
 
-/// What the control plane remembers about a WHIP or WHEP resource.
+/// The control plane's record of one session: a WHIP, WHEP or conference peer connection.
 struct SessionRecord {
     var id: String
     var role: PeerSession.Role

@@ -16,7 +16,7 @@ final class SubscriberConnection {
         var ssrc: UInt32
     }
 
-    /// What the worker has been told about one slot, from the last applied answer.
+    /// The state of one slot that the worker has, from the last applied answer.
     struct AppliedSlot: Equatable {
         var trackSid: String
         var ssrc: UInt32
@@ -42,17 +42,17 @@ final class SubscriberConnection {
     /// Brings the slots in line with `tracks` (track, publisher identity); returns whether anything changed.
     func update(to tracks: [(TrackDescription, String)]) -> Bool {
         var changed = false
-        let wanted = tracks.filter { !unsubscribed.contains($0.0.sid) }
-        let wantedSids = Set(wanted.map(\.0.sid))
+        let requested = tracks.filter { !unsubscribed.contains($0.0.sid) }
+        let requestedSids = Set(requested.map(\.0.sid))
         for index in slots.indices {
-            if let sid = slots[index].trackSid, !wantedSids.contains(sid) {
+            if let sid = slots[index].trackSid, !requestedSids.contains(sid) {
                 slots[index].trackSid = nil
                 slots[index].publisherIdentity = nil
                 changed = true
             }
         }
         let present = Set(slots.compactMap(\.trackSid))
-        for (track, identity) in wanted where !present.contains(track.sid) {
+        for (track, identity) in requested where !present.contains(track.sid) {
             let ssrc = SecureRandom.uint32() | 1
             if let free = slots.firstIndex(where: { $0.trackSid == nil && $0.kind == track.kind }) {
                 slots[free].trackSid = track.sid

@@ -73,7 +73,7 @@ public struct LayerDescription: Sendable, Equatable {
     }
 }
 
-/// What a conference client says about a track it sends, keyed by the m-section's mid.
+/// A conference client's description of a track it sends, keyed by the m-section's mid.
 public struct PublishedTrackInfo: Sendable, Equatable {
     public var mid: String
     public var kind: TrackKind?
